@@ -1,0 +1,115 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import type { Config } from './config.js';
+import { createStore, type Store } from './db/database.js';
+import { createDomain, type Domain } from './domain/index.js';
+import { AppError, ErrorCode } from './domain/errors.js';
+import { createSnowflake } from './ids.js';
+import { leaseWorkerId } from './worker-lease.js';
+import { registerAuthGate, traceIdOf } from './http/auth.js';
+import { registerBodyParsers, registerEmptyBodyDefault } from './http/json.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerNotFound } from './http/not-found.js';
+import { KooDriveHeaders } from './http/schemas/common.js';
+import { albumRoutes } from './http/routes/albums.js';
+import { authRoutes } from './http/routes/auth.js';
+import { fileRoutes } from './http/routes/files.js';
+import { systemRoutes } from './http/routes/system.js';
+import './http/types.js';
+
+export interface AppDeps {
+  /** A store made by the caller (tests pass a fresh, migrated database); else one from config. */
+  store?: Store;
+  now?: () => number;
+  /** Logger: false for none; default pino at config.logLevel. */
+  logger?: boolean;
+}
+
+export interface App {
+  app: FastifyInstance;
+  store: Store;
+  domain: Domain;
+}
+
+const BODY_LIMIT = 1024 * 1024;
+
+/** `x-rule` on a schema states its rule for error messages (decisions.md §4: "field: rule"). */
+function ruleKeyword<A extends { addKeyword(def: { keyword: string; schemaType: 'string' }): unknown }>(ajv: A): A {
+  ajv.addKeyword({ keyword: 'x-rule', schemaType: 'string' });
+  return ajv;
+}
+
+/** Builds the whole server (plugins, routes, error handling) without listening. */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const store = deps.store ?? createStore(config.database);
+  if (!deps.store) await store.migrate();
+  const lease = await leaseWorkerId(store, 'server');
+  const domain = createDomain({
+    store,
+    ids: createSnowflake(lease.workerId),
+    now: deps.now ?? Date.now,
+    limits: config.limits,
+    xDateToleranceSeconds: config.xDateToleranceSeconds,
+  });
+
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel },
+    genReqId: traceIdOf,
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'traceId' }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 512 },
+    ajv: {
+      customOptions: { coerceTypes: 'array', verbose: true, allErrors: false },
+      plugins: [ruleKeyword],
+    },
+  });
+
+  registerBodyParsers(app);
+  registerEmptyBodyDefault(app);
+  registerErrorHandler(app);
+  registerAuthGate(app, domain);
+  registerNotFound(app);
+
+  // Document the KooDrive headers on every gated route (all optional to the validator: the gate checks them).
+  app.addHook('onRoute', (route) => {
+    if (route.config?.kooDrive && !route.config.public && route.schema && !route.schema.headers) {
+      route.schema.headers = KooDriveHeaders;
+    }
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'albumd — KooDrive album API', version: '0.1.0' },
+      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Auth' }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  if (config.rateLimit.max > 0) {
+    await app.register(rateLimit, {
+      global: true,
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowMs,
+      // Counted per authenticated user (the gate has run), per address for the public routes.
+      keyGenerator: (req) => req.auth?.userId ?? req.ip,
+      allowList: (req) => !req.routeOptions.config?.kooDrive,
+      errorResponseBuilder: () => new AppError(ErrorCode.RateLimited),
+    });
+  }
+
+  systemRoutes(app, store);
+  authRoutes(app, domain, config);
+  albumRoutes(app, domain);
+  fileRoutes(app, domain);
+
+  app.addHook('onClose', async () => {
+    await lease.release().catch(() => undefined);
+    if (!deps.store) await store.close();
+  });
+  await app.ready();
+  return { app, store, domain };
+}

@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { createStore } from './db/database.js';
+import { createDomain } from './domain/index.js';
+import { AppError } from './domain/errors.js';
+import { createSnowflake } from './ids.js';
+import { leaseWorkerId } from './worker-lease.js';
+import { serve } from './server.js';
+
+const USAGE = `usage:
+  albumd serve                                   start the server (same as npm start)
+  albumd migrate                                 bring the database schema up to date
+  albumd user add --phone P --password W [--name N]
+  albumd token issue --user USER_ID
+Configuration comes from the environment, as for the server (see README).`;
+
+const line = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+};
+
+/** Runs one admin command with the server's configuration; safe while the server runs. */
+async function withDomain<T>(fn: (domain: ReturnType<typeof createDomain>) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = createStore(config.database);
+  await store.migrate();
+  const lease = await leaseWorkerId(store, 'command');
+  try {
+    const domain = createDomain({
+      store,
+      ids: createSnowflake(lease.workerId),
+      now: Date.now,
+      limits: config.limits,
+      xDateToleranceSeconds: config.xDateToleranceSeconds,
+    });
+    return await fn(domain);
+  } finally {
+    await lease.release().catch(() => undefined);
+    await store.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    if (command === 'serve') {
+      await serve();
+      return 0;
+    }
+    if (command === 'migrate') {
+      const store = createStore(loadConfig().database);
+      await store.migrate();
+      await store.close();
+      line({ migrated: true });
+      return 0;
+    }
+    if (command === 'user' && sub === 'add') {
+      const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
+      if (!values.phone || !values.password) throw new UsageError('user add needs --phone and --password');
+      const { phone, password, name } = values;
+      const created = await withDomain((d) => d.users.create({ phone, password, name }));
+      line({
+        userId: created.userId,
+        containerId: created.containerId,
+        accessToken: created.session.accessToken,
+        refreshToken: created.session.refreshToken,
+      });
+      return 0;
+    }
+    if (command === 'token' && sub === 'issue') {
+      const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+      if (!values.user) throw new UsageError('token issue needs --user');
+      const userId = values.user;
+      const session = await withDomain((d) => d.auth.issueFor(userId));
+      line({ accessToken: session.accessToken, refreshToken: session.refreshToken, expiresIn: session.expiresIn });
+      return 0;
+    }
+    throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${argv.join(' ')}`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`albumd: ${(error as Error).message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (error instanceof ConfigError) {
+      process.stderr.write(`albumd: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      process.stderr.write(`albumd: ${error.localizedMessage('en')}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}

@@ -1,0 +1,87 @@
+import path from 'node:path';
+
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  /** Explicit signing secret; when undefined one is created and kept in the data dir. */
+  secret: string | undefined;
+  secretPrevious: string | undefined;
+  logLevel: string;
+  rateLimit: { max: number; windowMs: number; loginMax: number };
+  /** Seconds of client clock ahead of ours that X-Date may show. */
+  xDateToleranceSeconds: number;
+  limits: { albumsPerOwner: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, def: number, min: number, max: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d+$/.test(raw.trim())) {
+    problems.push(`${name}: must be an integer from ${min} to ${max}, got "${raw}"`);
+    return def;
+  }
+  const value = Number(raw.trim());
+  if (value < min || value > max) {
+    problems.push(`${name}: must be an integer from ${min} to ${max}, got "${raw}"`);
+    return def;
+  }
+  return value;
+}
+
+function readDatabase(env: Env, dataDir: string, problems: string[]): DatabaseConfig {
+  const raw = env.ALBUMD_DATABASE_URL;
+  if (raw === undefined || raw === '') return { dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw };
+  const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(raw);
+  if (sqlite?.[1]) return { dialect: 'sqlite', file: path.resolve(sqlite[1]) };
+  problems.push(`ALBUMD_DATABASE_URL: must be sqlite:<path> or postgres://…, got "${raw}"`);
+  return { dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') };
+}
+
+/** Reads and validates the whole configuration once; throws listing every bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const dataDir = path.resolve(env.ALBUMD_DATA_DIR || './data');
+  const secret = env.ALBUMD_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) problems.push('ALBUMD_SECRET: must be at least 32 characters');
+  const secretPrevious = env.ALBUMD_SECRET_PREVIOUS || undefined;
+  if (secretPrevious !== undefined && secretPrevious.length < 32) {
+    problems.push('ALBUMD_SECRET_PREVIOUS: must be at least 32 characters');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  const host = env.HOST || '0.0.0.0';
+  const config: Config = {
+    port: readInt(env, 'PORT', 8080, 0, 65535, problems),
+    host,
+    dataDir,
+    database: readDatabase(env, dataDir, problems),
+    secret,
+    secretPrevious,
+    logLevel,
+    rateLimit: {
+      max: readInt(env, 'ALBUMD_RATE_LIMIT', 600, 0, 1_000_000_000, problems),
+      windowMs: readInt(env, 'ALBUMD_RATE_LIMIT_WINDOW', 60, 1, 86_400, problems) * 1000,
+      loginMax: readInt(env, 'ALBUMD_LOGIN_RATE_LIMIT', 30, 0, 1_000_000_000, problems),
+    },
+    xDateToleranceSeconds: readInt(env, 'ALBUMD_XDATE_TOLERANCE', 30, 0, 3600, problems),
+    limits: { albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems) },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,27 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../schema.js';
+import { usersRepository, containersRepository } from './users.js';
+import { tokensRepository } from './tokens.js';
+import { filesRepository } from './files.js';
+import { familiesRepository } from './families.js';
+import { albumsRepository } from './albums.js';
+import { workersRepository } from './workers.js';
+
+export function bindRepositories(db: Kysely<DB>) {
+  return {
+    users: usersRepository(db),
+    containers: containersRepository(db),
+    tokens: tokensRepository(db),
+    files: filesRepository(db),
+    families: familiesRepository(db),
+    albums: albumsRepository(db),
+    workers: workersRepository(db),
+  };
+}
+
+export type Repositories = ReturnType<typeof bindRepositories>;
+export type { UserRow, ContainerRow } from './users.js';
+export type { TokenRow } from './tokens.js';
+export type { FileRow } from './files.js';
+export type { FamilyRow } from './families.js';
+export type { AlbumRow } from './albums.js';

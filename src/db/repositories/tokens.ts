@@ -1,0 +1,34 @@
+import type { Kysely, Selectable, Insertable } from 'kysely';
+import type { DB, TokensTable } from '../schema.js';
+
+export type TokenRow = Selectable<TokensTable>;
+
+export function tokensRepository(db: Kysely<DB>) {
+  return {
+    async insert(rows: Insertable<TokensTable>[]): Promise<void> {
+      await db.insertInto('tokens').values(rows).execute();
+    },
+    findByHash(hash: string): Promise<TokenRow | undefined> {
+      return db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+    },
+    /** Marks a refresh token used; false when another request used it first. */
+    async markUsed(hash: string): Promise<boolean> {
+      const result = await db
+        .updateTable('tokens')
+        .set({ used: 1 })
+        .where('hash', '=', hash)
+        .where('used', '=', 0)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    async revokePair(pairId: string): Promise<void> {
+      await db.updateTable('tokens').set({ revoked: 1 }).where('pair_id', '=', pairId).execute();
+    },
+    async revokeSession(sessionId: string): Promise<void> {
+      await db.updateTable('tokens').set({ revoked: 1 }).where('session_id', '=', sessionId).execute();
+    },
+    async deleteExpired(before: number): Promise<void> {
+      await db.deleteFrom('tokens').where('expires_at', '<', before).execute();
+    },
+  };
+}

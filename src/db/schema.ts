@@ -1,0 +1,109 @@
+import type { Generated } from 'kysely';
+
+/** Table row types. Times are epoch milliseconds; booleans are 0/1 integers (portable). */
+
+export interface UsersTable {
+  id: string;
+  phone: string;
+  password_hash: string;
+  name: string;
+  container_id: string;
+  album_count: Generated<number>;
+  created_at: number;
+}
+
+export interface ContainersTable {
+  id: string;
+  kind: 'personal' | 'family';
+  owner_id: string;
+  root_folder_id: string;
+  status: Generated<number>;
+  created_at: number;
+}
+
+export interface FilesTable {
+  id: string;
+  container_id: string;
+  parent_id: string | null;
+  name: string;
+  file_type: string;
+  mime_type: string;
+  size: Generated<number>;
+  owner_id: string;
+  description: string | null;
+  created_time: number;
+  edited_time: number;
+  recycled: Generated<number>;
+}
+
+export interface TokensTable {
+  hash: string;
+  kind: 'access' | 'refresh';
+  user_id: string;
+  session_id: string;
+  pair_id: string;
+  expires_at: number;
+  used: Generated<number>;
+  revoked: Generated<number>;
+  created_at: number;
+}
+
+export interface FamiliesTable {
+  group_id: string;
+  share_folder_id: string;
+  owner_id: string;
+  container_id: string;
+  root_folder_id: string;
+  name: string;
+  album_count: Generated<number>;
+  created_at: number;
+}
+
+export interface FamilyMembersTable {
+  group_id: string;
+  user_id: string;
+  joined_at: number;
+}
+
+export interface AlbumsTable {
+  id: string;
+  /** The user (personal album) or the family group (shared album) the album counts against. */
+  owner_id: string;
+  creator_id: string;
+  album_type: number;
+  album_kind: number;
+  name: string | null;
+  scope_parent_folder_id: string | null;
+  scope_kind: string | null;
+  container_id: string;
+  group_id: string | null;
+  share_folder_id: string | null;
+  item_count: Generated<number>;
+  cover_file_id: string | null;
+  create_time: number;
+  update_time: number;
+}
+
+export interface AlbumScopeDirsTable {
+  album_id: string;
+  folder_id: string;
+  position: number;
+}
+
+export interface WorkerLeasesTable {
+  worker_id: number;
+  holder: string;
+  expires_at: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  containers: ContainersTable;
+  files: FilesTable;
+  tokens: TokensTable;
+  families: FamiliesTable;
+  family_members: FamilyMembersTable;
+  albums: AlbumsTable;
+  album_scope_dirs: AlbumScopeDirsTable;
+  worker_leases: WorkerLeasesTable;
+}

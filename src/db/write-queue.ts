@@ -1,0 +1,90 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+interface Job<R> {
+  fn: (repos: R) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite: the writes queued during one event-loop turn share one transaction, so one
+ * fsync acknowledges many requests (synchronous=FULL stays durable without one fsync per request).
+ * Each job runs inside its own savepoint, so one job's failure undoes only that job.
+ */
+export class GroupCommitQueue<R> {
+  private pending: Job<R>[] = [];
+  private scheduled = false;
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly bind: (executor: Kysely<DB>) => R,
+  ) {}
+
+  run<T>(fn: (repos: R) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once every queued job has been committed or failed. */
+  async drain(): Promise<void> {
+    while (this.scheduled || this.pending.length > 0) await this.idle;
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.idle = new Promise<void>((done) => {
+      setImmediate(() => {
+        this.flush().finally(() => {
+          this.scheduled = false;
+          done();
+          if (this.pending.length > 0) this.schedule();
+        });
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const repos = this.bind(trx);
+        if (batch.length === 1) {
+          outcomes.push({ ok: true, value: await batch[0]!.fn(repos) });
+          return;
+        }
+        for (const job of batch) {
+          await sql`savepoint job`.execute(trx);
+          try {
+            const value = await job.fn(repos);
+            await sql`release savepoint job`.execute(trx);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sql`rollback to savepoint job`.execute(trx);
+            await sql`release savepoint job`.execute(trx);
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      });
+    } catch (error) {
+      // A single job's own failure rolls the transaction back; report it as that job's error.
+      if (batch.length === 1 && outcomes.length === 0) {
+        batch[0]!.reject(error);
+        return;
+      }
+      for (const job of batch) job.reject(error);
+      return;
+    }
+    batch.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.value);
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import type { AlbumRow, Repositories } from '../db/repositories/index.js';
+import { forbidden, notFound } from './errors.js';
+
+export const AlbumKind = { Personal: 1, Shared: 2 } as const;
+export const AlbumType = { Collection: 1, Manual: 2 } as const;
+
+/** An album the caller may see: its own personal album, or a shared album of one of its families. */
+export async function visibleAlbum(repos: Repositories, userId: string, albumId: string): Promise<AlbumRow> {
+  const album = await repos.albums.findById(albumId);
+  if (!album) throw notFound();
+  if (album.album_kind === AlbumKind.Personal) {
+    if (album.owner_id !== userId) throw notFound();
+    return album;
+  }
+  if (!(await repos.families.isMember(album.owner_id, userId))) throw notFound();
+  return album;
+}
+
+/** An album the caller may update or delete: personal → its owner; shared → its creator or the family owner. */
+export async function manageableAlbum(repos: Repositories, userId: string, albumId: string): Promise<AlbumRow> {
+  const album = await visibleAlbum(repos, userId, albumId);
+  if (album.album_kind === AlbumKind.Shared && album.creator_id !== userId) {
+    const family = await repos.families.findByGroupId(album.owner_id);
+    if (family?.owner_id !== userId) throw forbidden();
+  }
+  return album;
+}

@@ -1,0 +1,19 @@
+import { createAuthService } from './auth.js';
+import { createUserService } from './users.js';
+import { createFolderService } from './folders.js';
+import { createAlbumService } from './albums.js';
+import { createAlbumListService } from './album-list.js';
+import type { DomainDeps } from './context.js';
+
+/** Every domain service, built once per app from the same dependencies. */
+export function createDomain(deps: DomainDeps) {
+  return {
+    auth: createAuthService(deps),
+    users: createUserService(deps),
+    folders: createFolderService(deps),
+    albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },
+  };
+}
+
+export type Domain = ReturnType<typeof createDomain>;
+export type { DomainDeps } from './context.js';

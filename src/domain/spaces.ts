@@ -1,0 +1,60 @@
+import type { FileRow, Repositories } from '../db/repositories/index.js';
+import { inRecycleBin, invalidParam, notFound, spaceUnavailable } from './errors.js';
+
+/** A space the caller may use: its personal space, or a family space it is a member of. */
+export interface Space {
+  containerId: string;
+  rootFolderId: string;
+  kind: 'personal' | 'family';
+  groupId?: string;
+  familyOwnerId?: string;
+}
+
+export const ROOT = 'root';
+
+export async function personalSpace(repos: Repositories, userId: string): Promise<Space> {
+  const user = await repos.users.findById(userId);
+  const container = user && (await repos.containers.findById(user.container_id));
+  if (!container || container.status !== 0) throw spaceUnavailable();
+  return { containerId: container.id, rootFolderId: container.root_folder_id, kind: 'personal' };
+}
+
+/** The family space behind a share-folder ID, for members only (others: 13000309). */
+export async function familySpaceByShareFolder(repos: Repositories, userId: string, shareFolderId: string): Promise<Space> {
+  const family = await repos.families.findByShareFolderId(shareFolderId);
+  if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
+  return {
+    containerId: family.container_id,
+    rootFolderId: family.root_folder_id,
+    kind: 'family',
+    groupId: family.group_id,
+    familyOwnerId: family.owner_id,
+  };
+}
+
+/**
+ * decisions.md §6: with x-hw-share-folder-id the family space, else the personal one; a given
+ * containerId must be that space (13000301).
+ */
+export async function resolveSpace(
+  repos: Repositories,
+  userId: string,
+  opts: { shareFolderId?: string | undefined; containerId?: string | undefined },
+): Promise<Space> {
+  const space =
+    opts.shareFolderId !== undefined
+      ? await familySpaceByShareFolder(repos, userId, opts.shareFolderId)
+      : await personalSpace(repos, userId);
+  if (opts.containerId !== undefined && opts.containerId !== space.containerId) throw spaceUnavailable();
+  return space;
+}
+
+/** A folder of the space by ID or `root`; 13000309 when not there, 13000306 when recycled. */
+export async function folderInSpace(repos: Repositories, space: Space, ref: string, field: string): Promise<FileRow> {
+  const id = ref === ROOT ? space.rootFolderId : ref;
+  const row = await repos.files.findById(id);
+  if (!row || row.container_id !== space.containerId) throw notFound();
+  if (row.file_type !== '10') throw invalidParam(field, { en: 'must be a folder', zh: '必须是文件夹' });
+  if (row.recycled !== 0) throw inRecycleBin();
+  return row;
+}

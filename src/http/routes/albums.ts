@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Domain } from '../../domain/index.js';
+import { callerOf } from '../auth.js';
+import { ok } from '../reply.js';
+import { OkReply } from '../schemas/common.js';
+import {
+  AlbumParams,
+  CreateAlbumBody,
+  CreateAlbumReply,
+  ListAlbumsQuery,
+  ListAlbumsReply,
+  UpdateAlbumBody,
+} from '../schemas/albums.js';
+
+const V1 = '/koodrive/ose/v1';
+const kooDrive = { kooDrive: true };
+const tags = ['Albums'];
+
+export function albumRoutes(app: FastifyInstance, domain: Domain): void {
+  app.post<{ Body: CreateAlbumBody }>(`${V1}/album/create`, {
+    config: kooDrive,
+    schema: { tags, summary: 'CreateAlbum', body: CreateAlbumBody, response: { 200: CreateAlbumReply } },
+    handler: async (req) => {
+      const b = req.body;
+      const albumId = await domain.albums.create(callerOf(req), {
+        ...b,
+        groupId: b.groupId ?? undefined,
+        shareFolderId: b.shareFolderId ?? undefined,
+        containerId: b.containerId ?? undefined,
+      });
+      return ok(req, { albumId });
+    },
+  });
+
+  for (const [path, summary] of [
+    [`${V1}/:albumId/update`, 'UpdateAlbum'],
+    [`${V1}/album/:albumId/update`, 'UpdateAlbum (alias)'],
+  ] as const) {
+    app.post<{ Params: AlbumParams; Body: UpdateAlbumBody | undefined }>(path, {
+      config: kooDrive,
+      schema: { tags, summary, params: AlbumParams, body: UpdateAlbumBody, response: { 200: OkReply } },
+      handler: async (req) => {
+        await domain.albums.update(callerOf(req), req.params.albumId, req.body ?? {});
+        return ok(req);
+      },
+    });
+  }
+
+  app.delete<{ Params: AlbumParams }>(`${V1}/album/:albumId`, {
+    config: kooDrive,
+    schema: { tags, summary: 'DeleteAlbum', params: AlbumParams, response: { 200: OkReply } },
+    handler: async (req) => {
+      await domain.albums.delete(callerOf(req), req.params.albumId);
+      return ok(req);
+    },
+  });
+
+  app.get<{ Querystring: ListAlbumsQuery }>(`${V1}/album/list`, {
+    config: kooDrive,
+    schema: { tags, summary: 'ListAlbums', querystring: ListAlbumsQuery, response: { 200: ListAlbumsReply } },
+    handler: async (req) => ok(req, await domain.albums.list(callerOf(req), req.query)),
+  });
+}

@@ -1,0 +1,19 @@
+import type { Language } from '../domain/errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    lang: Language;
+    /** The authenticated caller; set by the auth gate on KooDrive routes. */
+    auth: { userId: string } | undefined;
+    /** An X-Traceid header was sent but is not 58 characters of [A-Za-z0-9_]. */
+    badTraceId: boolean;
+  }
+  interface FastifyContextConfig {
+    /** A KooDrive API route: gets the header gate and the protocol checks. */
+    kooDrive?: boolean;
+    /** Needs no credentials (login, refresh, signed URLs). */
+    public?: boolean;
+  }
+}
+
+export {};

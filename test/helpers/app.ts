@@ -79,3 +79,45 @@ export function authHeaders(user: TestUser, extra: Record<string, string> = {}):
     ...extra,
   };
 }
+
+export interface ApiResult {
+  status: number;
+  body: Record<string, unknown> & { code: number; msg: string };
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+/** A thin client over app.inject for one user: JSON in, parsed JSON out. */
+export function client(t: TestApp, user: TestUser) {
+  const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> => {
+    const res = await t.app.inject({
+      method,
+      url,
+      headers: { ...authHeaders(user), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(payload !== undefined ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
+    });
+    return { status: res.statusCode, body: res.json(), headers: res.headers };
+  };
+  return {
+    call,
+    createAlbum: (body: unknown) => call('POST', '/koodrive/ose/v1/album/create', body),
+    updateAlbum: (id: string, body: unknown) => call('POST', `/koodrive/ose/v1/${id}/update`, body),
+    deleteAlbum: (id: string) => call('DELETE', `/koodrive/ose/v1/album/${id}`),
+    listAlbums: (query: string) => call('GET', `/koodrive/ose/v1/album/list?${query}`),
+    mkdir: async (fileName: string, parent = 'root', extra: Record<string, unknown> = {}) => {
+      const r = await call('POST', '/koodrive/ose/v1/directory', { fileName, parentFolder: [parent], containerId: user.containerId, ...extra });
+      return r;
+    },
+    folder: async (fileName: string, parent = 'root'): Promise<string> => {
+      const r = await call('POST', '/koodrive/ose/v1/directory', { fileName, parentFolder: [parent], containerId: user.containerId });
+      if (r.status !== 200) throw new Error(`mkdir ${fileName}: ${JSON.stringify(r.body)}`);
+      return r.body.id as string;
+    },
+  };
+}
+
+/** Asserts a catalogue failure: HTTP status and code. */
+export function expectError(r: ApiResult, status: number, code: number): void {
+  if (r.status !== status || r.body.code !== code) {
+    throw new Error(`expected ${status}/${code}, got ${r.status} ${JSON.stringify(r.body)}`);
+  }
+}

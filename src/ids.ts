@@ -82,10 +82,18 @@ export function newTokenHex(): string {
 
 const TRACE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_';
 
+function randomTraceChars(n: number): string {
+  let out = '';
+  for (const b of randomBytes(n)) out += TRACE_ALPHABET[b % 63];
+  return out;
+}
+
+// Trace IDs need to be unique, not secret: a random per-process prefix and a counter.
+const TRACE_PREFIX = randomTraceChars(46);
+let traceCounter = 0;
+
 /** 58 characters of [A-Za-z0-9_]. */
 export function newTraceId(): string {
-  const bytes = randomBytes(58);
-  let out = '';
-  for (const b of bytes) out += TRACE_ALPHABET[b % 63];
-  return out;
+  traceCounter = (traceCounter + 1) % 0xffffffffffff;
+  return TRACE_PREFIX + traceCounter.toString(16).padStart(12, '0');
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
@@ -28,11 +28,30 @@ function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
+/**
+ * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep them by SQL text
+ * (the set of distinct queries is small and fixed by the code).
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = sqlite.prepare(sql);
+        if (cache.size < 2000) cache.set(sql, stmt);
+      }
+      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
+    },
+  };
+}
+
 export function createStore(config: DatabaseConfig): Store {
   if (config.dialect !== 'sqlite') throw new Error('PostgreSQL support is not built yet; use a sqlite: URL');
   const sqlite = openSqlite(config.file);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-  const queue = new GroupCommitQueue(db, bindRepositories);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const queue = new GroupCommitQueue(db, bindRepositories, (statement) => sqlite.exec(statement));
   return {
     dialect: 'sqlite',
     read: bindRepositories(db),

@@ -6,7 +6,7 @@ import { checkScope, checkScopeDirShape, given, normalizeScopeKind } from './alb
 import type { DomainDeps } from './context.js';
 import { invalidParam, limitReached, notFound, rules, spaceUnavailable, wrongAlbumType } from './errors.js';
 import { checkAlbumName } from './names.js';
-import { personalSpace, type Space } from './spaces.js';
+import { familySpace, personalSpace, type Space } from './spaces.js';
 
 export interface CreateAlbumInput {
   type: number;
@@ -37,13 +37,7 @@ async function albumSpace(repos: Repositories, userId: string, input: CreateAlbu
   if (!family || family.share_folder_id !== input.shareFolderId || !(await repos.families.isMember(family.group_id, userId))) {
     throw notFound();
   }
-  return {
-    containerId: family.container_id,
-    rootFolderId: family.root_folder_id,
-    kind: 'family',
-    groupId: family.group_id,
-    familyOwnerId: family.owner_id,
-  };
+  return familySpace(family);
 }
 
 export function createAlbumService(deps: DomainDeps) {
@@ -78,10 +72,7 @@ export function createAlbumService(deps: DomainDeps) {
         }
         const shared = input.albumKind === AlbumKind.Shared;
         const ownerId = shared ? space.groupId! : userId;
-        const count = shared
-          ? (await repos.families.findByGroupId(ownerId))?.album_count
-          : (await repos.users.findById(userId))?.album_count;
-        if ((count ?? 0) >= limits.albumsPerOwner) throw limitReached();
+        if (space.albumCount >= limits.albumsPerOwner) throw limitReached();
         const t = now();
         await repos.albums.insert(
           {
@@ -128,6 +119,7 @@ export function createAlbumService(deps: DomainDeps) {
             containerId: album.container_id,
             rootFolderId: (await repos.containers.findById(album.container_id))?.root_folder_id ?? '',
             kind: album.album_kind === AlbumKind.Shared ? 'family' : 'personal',
+            albumCount: 0,
           };
           const newParent = parentRef ?? album.scope_parent_folder_id!;
           const newDirs = dirs ?? (await repos.albums.scopeDirsOf([album.id])).get(album.id) ?? [];

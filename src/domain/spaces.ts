@@ -1,4 +1,4 @@
-import type { FileRow, Repositories } from '../db/repositories/index.js';
+import type { FamilyRow, FileRow, Repositories } from '../db/repositories/index.js';
 import { inRecycleBin, invalidParam, notFound, spaceUnavailable } from './errors.js';
 
 /** A space the caller may use: its personal space, or a family space it is a member of. */
@@ -8,27 +8,33 @@ export interface Space {
   kind: 'personal' | 'family';
   groupId?: string;
   familyOwnerId?: string;
+  /** Albums the space's owner (the user, or the family) has: for the per-owner limit. */
+  albumCount: number;
 }
 
 export const ROOT = 'root';
 
 export async function personalSpace(repos: Repositories, userId: string): Promise<Space> {
-  const user = await repos.users.findById(userId);
-  const container = user && (await repos.containers.findById(user.container_id));
-  if (!container || container.status !== 0) throw spaceUnavailable();
-  return { containerId: container.id, rootFolderId: container.root_folder_id, kind: 'personal' };
+  const row = await repos.users.personalSpaceOf(userId);
+  if (!row || row.status !== 0) throw spaceUnavailable();
+  return { containerId: row.container_id, rootFolderId: row.root_folder_id, kind: 'personal', albumCount: Number(row.album_count) };
 }
 
 /** The family space behind a share-folder ID, for members only (others: 13000309). */
 export async function familySpaceByShareFolder(repos: Repositories, userId: string, shareFolderId: string): Promise<Space> {
   const family = await repos.families.findByShareFolderId(shareFolderId);
   if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
+  return familySpace(family);
+}
+
+export function familySpace(family: FamilyRow): Space {
   return {
     containerId: family.container_id,
     rootFolderId: family.root_folder_id,
     kind: 'family',
     groupId: family.group_id,
     familyOwnerId: family.owner_id,
+    albumCount: Number(family.album_count),
   };
 }
 

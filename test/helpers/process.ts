@@ -65,7 +65,7 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Rec
   });
 }
 
-export function headersFor(user: { userId: unknown; accessToken: unknown }): Record<string, string> {
+export function headersFor(user: Record<string, unknown>): Record<string, string> {
   return {
     authorization: `Bearer+${String(user.accessToken)}`,
     'x-user-id': String(user.userId),

@@ -15,6 +15,15 @@ export function usersRepository(db: Kysely<DB>) {
     findByPhone(phone: string): Promise<UserRow | undefined> {
       return db.selectFrom('users').selectAll().where('phone', '=', phone).executeTakeFirst();
     },
+    /** The user's personal space with its album count, in one read. */
+    personalSpaceOf(id: string) {
+      return db
+        .selectFrom('users')
+        .innerJoin('containers', 'containers.id', 'users.container_id')
+        .select(['containers.id as container_id', 'containers.root_folder_id', 'containers.status', 'users.album_count'])
+        .where('users.id', '=', id)
+        .executeTakeFirst();
+    },
     async adjustAlbumCount(id: string, delta: number): Promise<void> {
       await db
         .updateTable('users')

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { sqliteRunner, statementCache, type StatementCache } from './query-runner.js';
 import type { DatabaseConfig } from '../config.js';
 import type { DB } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
@@ -28,33 +29,60 @@ function openSqlite(file: string): SQLite.Database {
   return sqlite;
 }
 
-/**
- * Kysely prepares every query anew; better-sqlite3 statements are reusable, so keep them by SQL text
- * (the set of distinct queries is small and fixed by the code).
- */
-function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+/** Kysely's SQLite driver prepares every query anew: hand it cached statements instead. */
+function cachedDatabase(sqlite: SQLite.Database, prepare: StatementCache): SqliteDatabase {
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
-      let stmt = cache.get(sql);
-      if (!stmt) {
-        stmt = sqlite.prepare(sql);
-        if (cache.size < 2000) cache.set(sql, stmt);
-      }
-      return stmt as unknown as ReturnType<SqliteDatabase['prepare']>;
+    prepare: (sql: string) => prepare(sql) as unknown as ReturnType<SqliteDatabase['prepare']>,
+  };
+}
+
+/**
+ * The reads of one event-loop turn share one read transaction. Outside a transaction every
+ * statement takes and drops the file locks (two fcntl calls, most of a point read's cost); the
+ * snapshot lives no longer than the turn, so a request always sees what was acknowledged before it.
+ */
+function turnReadTransactions(sqlite: SQLite.Database): { ensure: () => void; end: () => void } {
+  const begin = sqlite.prepare('BEGIN');
+  const commit = sqlite.prepare('COMMIT');
+  let open = false;
+  const end = (): void => {
+    if (!open) return;
+    open = false;
+    if (sqlite.inTransaction) commit.run();
+  };
+  return {
+    ensure() {
+      if (open) return;
+      begin.run();
+      open = true;
+      setImmediate(end);
     },
+    end,
   };
 }
 
 export function createStore(config: DatabaseConfig): Store {
   if (config.dialect !== 'sqlite') throw new Error('PostgreSQL support is not built yet; use a sqlite: URL');
-  const sqlite = openSqlite(config.file);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const queue = new GroupCommitQueue(db, bindRepositories, (statement) => sqlite.exec(statement));
+  const writer = openSqlite(config.file);
+  const reader = openSqlite(config.file);
+  const readTurn = turnReadTransactions(reader);
+  const cachedRead = statementCache(reader);
+  const prepareRead: StatementCache = (sql) => {
+    readTurn.ensure();
+    return cachedRead(sql);
+  };
+  const prepareWrite = statementCache(writer);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedDatabase(writer, prepareWrite) }) });
+  const readDb = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedDatabase(reader, prepareRead) }) });
+  const queue = new GroupCommitQueue(
+    db,
+    (trx) => bindRepositories(sqliteRunner(trx, prepareWrite)),
+    (statement) => writer.exec(statement),
+  );
   return {
     dialect: 'sqlite',
-    read: bindRepositories(db),
+    read: bindRepositories(sqliteRunner(readDb, prepareRead)),
     write: (fn) => queue.run(fn),
     async migrate() {
       const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
@@ -62,6 +90,8 @@ export function createStore(config: DatabaseConfig): Store {
     },
     async close() {
       await queue.drain();
+      readTurn.end();
+      await readDb.destroy();
       await db.destroy();
     },
   };

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Insertable, Updateable } from 'kysely';
+import { prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, AlbumsTable } from '../schema.js';
 
 export type AlbumRow = Selectable<AlbumsTable>;
@@ -9,7 +10,28 @@ export interface AlbumListFilter {
   albumType: number;
 }
 
-export function albumsRepository(db: Kysely<DB>) {
+const insertAlbum = prepared((db, p: Insertable<AlbumsTable>) =>
+  db.insertInto('albums').values({
+    id: p.id,
+    owner_id: p.owner_id,
+    creator_id: p.creator_id,
+    album_type: p.album_type,
+    album_kind: p.album_kind,
+    name: p.name,
+    scope_parent_folder_id: p.scope_parent_folder_id,
+    scope_kind: p.scope_kind,
+    container_id: p.container_id,
+    group_id: p.group_id,
+    share_folder_id: p.share_folder_id,
+    cover_file_id: p.cover_file_id,
+    create_time: p.create_time,
+    update_time: p.update_time,
+  }),
+);
+const byId = prepared((db, p: { id: string }) => db.selectFrom('albums').selectAll().where('id', '=', p.id));
+
+export function albumsRepository(runner: QueryRunner) {
+  const db = runner.db;
   const listed = (f: AlbumListFilter) =>
     db
       .selectFrom('albums')
@@ -19,7 +41,7 @@ export function albumsRepository(db: Kysely<DB>) {
 
   return {
     async insert(row: Insertable<AlbumsTable>, scopeDirs: readonly string[]): Promise<void> {
-      await db.insertInto('albums').values(row).execute();
+      await insertAlbum(runner, row);
       if (scopeDirs.length > 0) await this.insertScopeDirs(row.id, scopeDirs);
     },
     async insertScopeDirs(albumId: string, folderIds: readonly string[]): Promise<void> {
@@ -32,8 +54,8 @@ export function albumsRepository(db: Kysely<DB>) {
       await db.deleteFrom('album_scope_dirs').where('album_id', '=', albumId).execute();
       if (folderIds.length > 0) await this.insertScopeDirs(albumId, folderIds);
     },
-    findById(id: string): Promise<AlbumRow | undefined> {
-      return db.selectFrom('albums').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string): Promise<AlbumRow | undefined> {
+      return (await byId(runner, { id })).rows[0];
     },
     async update(id: string, patch: Updateable<AlbumsTable>): Promise<void> {
       await db.updateTable('albums').set(patch).where('id', '=', id).execute();

@@ -1,9 +1,11 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { QueryRunner } from '../query-runner.js';
 import type { DB, FamiliesTable } from '../schema.js';
 
 export type FamilyRow = Selectable<FamiliesTable>;
 
-export function familiesRepository(db: Kysely<DB>) {
+export function familiesRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     findByGroupId(groupId: string): Promise<FamilyRow | undefined> {
       return db.selectFrom('families').selectAll().where('group_id', '=', groupId).executeTakeFirst();

@@ -1,9 +1,11 @@
 import type { Kysely, Selectable, Insertable } from 'kysely';
+import type { QueryRunner } from '../query-runner.js';
 import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
 
-export function filesRepository(db: Kysely<DB>) {
+export function filesRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     async insert(row: Insertable<FilesTable>): Promise<void> {
       await db.insertInto('files').values(row).execute();

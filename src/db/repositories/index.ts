@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../schema.js';
+import type { QueryRunner } from '../query-runner.js';
 import { usersRepository, containersRepository } from './users.js';
 import { tokensRepository } from './tokens.js';
 import { filesRepository } from './files.js';
@@ -7,7 +6,7 @@ import { familiesRepository } from './families.js';
 import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
 
-export function bindRepositories(db: Kysely<DB>) {
+export function bindRepositories(db: QueryRunner) {
   return {
     users: usersRepository(db),
     containers: containersRepository(db),

@@ -1,15 +1,19 @@
 import type { Kysely, Selectable, Insertable } from 'kysely';
+import { prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, TokensTable } from '../schema.js';
 
 export type TokenRow = Selectable<TokensTable>;
 
-export function tokensRepository(db: Kysely<DB>) {
+const byHash = prepared((db, p: { hash: string }) => db.selectFrom('tokens').selectAll().where('hash', '=', p.hash));
+
+export function tokensRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     async insert(rows: Insertable<TokensTable>[]): Promise<void> {
       await db.insertInto('tokens').values(rows).execute();
     },
-    findByHash(hash: string): Promise<TokenRow | undefined> {
-      return db.selectFrom('tokens').selectAll().where('hash', '=', hash).executeTakeFirst();
+    async findByHash(hash: string): Promise<TokenRow | undefined> {
+      return (await byHash(runner, { hash })).rows[0];
     },
     /** Marks a refresh token used; false when another request used it first. */
     async markUsed(hash: string): Promise<boolean> {

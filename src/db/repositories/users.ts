@@ -1,10 +1,26 @@
 import type { Kysely, Selectable } from 'kysely';
+import { prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, UsersTable, ContainersTable } from '../schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type ContainerRow = Selectable<ContainersTable>;
 
-export function usersRepository(db: Kysely<DB>) {
+const personalSpace = prepared((db, p: { id: string }) =>
+  db
+    .selectFrom('users')
+    .innerJoin('containers', 'containers.id', 'users.container_id')
+    .select(['containers.id as container_id', 'containers.root_folder_id', 'containers.status', 'users.album_count'])
+    .where('users.id', '=', p.id),
+);
+const addAlbums = prepared((db, p: { id: string; delta: number }) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ album_count: eb('album_count', '+', p.delta) }))
+    .where('id', '=', p.id),
+);
+
+export function usersRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     async insert(user: Omit<UserRow, 'album_count'>): Promise<void> {
       await db.insertInto('users').values(user).execute();
@@ -16,25 +32,17 @@ export function usersRepository(db: Kysely<DB>) {
       return db.selectFrom('users').selectAll().where('phone', '=', phone).executeTakeFirst();
     },
     /** The user's personal space with its album count, in one read. */
-    personalSpaceOf(id: string) {
-      return db
-        .selectFrom('users')
-        .innerJoin('containers', 'containers.id', 'users.container_id')
-        .select(['containers.id as container_id', 'containers.root_folder_id', 'containers.status', 'users.album_count'])
-        .where('users.id', '=', id)
-        .executeTakeFirst();
+    async personalSpaceOf(id: string) {
+      return (await personalSpace(runner, { id })).rows[0];
     },
     async adjustAlbumCount(id: string, delta: number): Promise<void> {
-      await db
-        .updateTable('users')
-        .set((eb) => ({ album_count: eb('album_count', '+', delta) }))
-        .where('id', '=', id)
-        .execute();
+      await addAlbums(runner, { id, delta });
     },
   };
 }
 
-export function containersRepository(db: Kysely<DB>) {
+export function containersRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     async insert(row: Omit<ContainerRow, 'status'>): Promise<void> {
       await db.insertInto('containers').values(row).execute();

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
+import type { QueryRunner } from '../query-runner.js';
 import type { DB } from '../schema.js';
 
 const WORKER_IDS = 1024;
 
 /** Leases of snowflake worker IDs, so that processes sharing a database never issue the same ID. */
-export function workersRepository(db: Kysely<DB>) {
+export function workersRepository(runner: QueryRunner) {
+  const db = runner.db;
   return {
     /**
      * Takes the first free worker ID in the given order (lowest first for servers, highest first for

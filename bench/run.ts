@@ -57,7 +57,8 @@ const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.f
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'albumd-bench-'));
-  const env = { ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', LOG_LEVEL: 'warn' };
+  // One user creates far more than the default 100,000 albums per owner here: lift that limit.
+  const env = { ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', LOG_LEVEL: 'warn', ALBUMD_MAX_ALBUMS: '100000000' };
   const user = await runCli(['user', 'add', '--phone', '+8613700000000', '--password', 'bench-password'], env);
   const baseline = await start('bench/baseline-server.ts', {});
   const albumd = await start('src/server.ts', env);

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
+import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
@@ -73,14 +74,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerAuthGate(app, domain);
   registerNotFound(app);
 
-  // Document the KooDrive headers on every gated route (all optional to the validator: the gate checks them).
-  app.addHook('onRoute', (route) => {
-    if (route.config?.kooDrive && !route.config.public && route.schema && !route.schema.headers) {
-      route.schema.headers = KooDriveHeaders;
-    }
-  });
-
   await app.register(swagger, {
+    // The gate checks the KooDrive headers; they are documented here rather than validated twice.
+    transform: ({ schema, url, route }) => ({
+      schema:
+        route.config?.kooDrive && !route.config.public
+          ? {
+              ...schema,
+              headers: Type.Object({
+                ...KooDriveHeaders.properties,
+                ...((schema?.headers as { properties?: object } | undefined)?.properties ?? {}),
+              }),
+            }
+          : schema,
+      url,
+    }),
     openapi: {
       openapi: '3.1.0',
       info: { title: 'albumd — KooDrive album API', version: '0.1.0' },

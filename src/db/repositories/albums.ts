@@ -1,6 +1,6 @@
-import type { Kysely, Selectable, Insertable, Updateable } from 'kysely';
+import type { Selectable, Insertable, Updateable } from 'kysely';
 import { prepared, type QueryRunner } from '../query-runner.js';
-import type { DB, AlbumsTable } from '../schema.js';
+import type { AlbumsTable } from '../schema.js';
 
 export type AlbumRow = Selectable<AlbumsTable>;
 

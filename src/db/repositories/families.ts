@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { QueryRunner } from '../query-runner.js';
-import type { DB, FamiliesTable } from '../schema.js';
+import type { FamiliesTable } from '../schema.js';
 
 export type FamilyRow = Selectable<FamiliesTable>;
 

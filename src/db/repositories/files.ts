@@ -1,6 +1,6 @@
-import type { Kysely, Selectable, Insertable } from 'kysely';
+import type { Selectable, Insertable } from 'kysely';
 import type { QueryRunner } from '../query-runner.js';
-import type { DB, FilesTable } from '../schema.js';
+import type { FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
 

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable, Insertable } from 'kysely';
+import type { Selectable, Insertable } from 'kysely';
 import { prepared, type QueryRunner } from '../query-runner.js';
-import type { DB, TokensTable } from '../schema.js';
+import type { TokensTable } from '../schema.js';
 
 export type TokenRow = Selectable<TokensTable>;
 

@@ -1,6 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { prepared, type QueryRunner } from '../query-runner.js';
-import type { DB, UsersTable, ContainersTable } from '../schema.js';
+import type { UsersTable, ContainersTable } from '../schema.js';
 
 export type UserRow = Selectable<UsersTable>;
 export type ContainerRow = Selectable<ContainersTable>;

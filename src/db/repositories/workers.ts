@@ -1,6 +1,4 @@
-import type { Kysely } from 'kysely';
 import type { QueryRunner } from '../query-runner.js';
-import type { DB } from '../schema.js';
 
 const WORKER_IDS = 1024;
 

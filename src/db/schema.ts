@@ -19,6 +19,7 @@ export interface ContainersTable {
   root_folder_id: string;
   status: Generated<number>;
   created_at: number;
+  used_bytes: Generated<number>;
 }
 
 export interface FilesTable {
@@ -34,6 +35,22 @@ export interface FilesTable {
   created_time: number;
   edited_time: number;
   recycled: Generated<number>;
+  sha256: string | null;
+  take_time: number | null;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+  media_error: string | null;
+  recycled_at: number | null;
+  recycled_with: string | null;
+}
+
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  ref_count: number;
+  unreferenced_since: number | null;
+  created_at: number;
 }
 
 export interface TokensTable {
@@ -100,6 +117,7 @@ export interface DB {
   users: UsersTable;
   containers: ContainersTable;
   files: FilesTable;
+  blobs: BlobsTable;
   tokens: TokensTable;
   families: FamiliesTable;
   family_members: FamilyMembersTable;

@@ -17,6 +17,18 @@ export interface FileObject {
   description?: string;
 }
 
+/** The columns a folder (or a file before its content is known) leaves empty. */
+export const NO_CONTENT = {
+  sha256: null,
+  take_time: null,
+  width: null,
+  height: null,
+  duration: null,
+  media_error: null,
+  recycled_at: null,
+  recycled_with: null,
+} as const;
+
 export function toFileObject(row: FileRow): FileObject {
   const view: FileObject = {
     id: row.id,

@@ -1,7 +1,7 @@
 import { newFileId } from '../ids.js';
 import type { DomainDeps } from './context.js';
 import { invalidParam, nameTaken } from './errors.js';
-import { toFileObject, type FileObject } from './file-view.js';
+import { NO_CONTENT, toFileObject, type FileObject } from './file-view.js';
 import { checkFileName, codePoints, freeName } from './names.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 
@@ -63,6 +63,7 @@ export function createFolderService(deps: DomainDeps) {
           created_time: createdTime ?? t,
           edited_time: t,
           recycled: 0,
+          ...NO_CONTENT,
         };
         await repos.files.insert(row);
         return toFileObject(row);

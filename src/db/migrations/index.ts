@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-drive.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-drive': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import { prepared, type QueryRunner } from '../query-runner.js';
 import type { UsersTable, ContainersTable } from '../schema.js';
 
@@ -44,7 +44,7 @@ export function usersRepository(runner: QueryRunner) {
 export function containersRepository(runner: QueryRunner) {
   const db = runner.db;
   return {
-    async insert(row: Omit<ContainerRow, 'status'>): Promise<void> {
+    async insert(row: Insertable<ContainersTable>): Promise<void> {
       await db.insertInto('containers').values(row).execute();
     },
     findById(id: string): Promise<ContainerRow | undefined> {

@@ -1,0 +1,91 @@
+import fsp from 'node:fs/promises';
+import exifr from 'exifr';
+import { fileTypeFromFile } from 'file-type';
+import sharp from 'sharp';
+import { FileType, ISO_BMFF, fileTypeOf } from './types.js';
+import { readIsoBmff } from './video-meta.js';
+
+export interface MediaInfo {
+  mimeType: string;
+  fileType: string;
+  width: number | null;
+  height: number | null;
+  duration: number | null;
+  /** Shooting time (EXIF) or the container's creation time; null when the content has none. */
+  takeTime: number | null;
+  /** Set when the bytes claim a media type but cannot be read. */
+  mediaError: string | null;
+}
+
+/** Guards every decode against decompression bombs. */
+export const PIXEL_LIMIT = 268_402_689; // 16383², sharp's own default
+
+const EXIF_TIME = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
+const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
+
+/** EXIF DateTimeOriginal with OffsetTimeOriginal; without an offset the time is taken as UTC. */
+export function exifTime(dateTime: unknown, offset: unknown): number | null {
+  if (typeof dateTime !== 'string') return null;
+  const m = EXIF_TIME.exec(dateTime.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (y < 1800 || mo < 1 || mo > 12 || d < 1 || d > 31) return null;
+  let ms = Date.UTC(y, mo - 1, d, h, mi, s, m[7] ? Number(m[7].slice(0, 3).padEnd(3, '0')) : 0);
+  const o = typeof offset === 'string' ? OFFSET.exec(offset.trim()) : null;
+  if (o) ms -= (o[1] === '-' ? -1 : 1) * (Number(o[2]) * 60 + Number(o[3])) * 60_000;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+async function looksLikeText(file: string): Promise<boolean> {
+  const handle = await fsp.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    const head = buf.subarray(0, bytesRead);
+    if (bytesRead === 0 || head.includes(0)) return false;
+    try {
+      // A multi-byte character cut at the end of the sample is still text.
+      new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, bytesRead - 3)));
+      return true;
+    } catch {
+      return false;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'height' | 'takeTime'>> {
+  const meta = await sharp(file, { limitInputPixels: PIXEL_LIMIT }).metadata();
+  let width = meta.width ?? null;
+  let height = meta.height ?? null;
+  if (meta.orientation !== undefined && meta.orientation >= 5 && width !== null && height !== null) [width, height] = [height, width];
+  let takeTime: number | null = null;
+  if (meta.exif) {
+    // sharp hands over the raw EXIF block for every container (JPEG, HEIF, WebP…), which exifr reads
+    // even where it cannot parse the container itself.
+    const tiff = meta.exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? meta.exif.subarray(6) : meta.exif;
+    const tags = (await exifr.parse(tiff, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTime'], reviveValues: false }).catch(() => undefined)) as
+      | Record<string, unknown>
+      | undefined;
+    if (tags) takeTime = exifTime(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifTime(tags.CreateDate, tags.OffsetTime);
+  }
+  return { width, height, takeTime };
+}
+
+/** What a stored file is, read from its bytes: type, size in pixels, duration, shooting time. */
+export async function probe(file: string): Promise<MediaInfo> {
+  const detected = await fileTypeFromFile(file).catch(() => undefined);
+  const mimeType = detected?.mime ?? ((await looksLikeText(file)) ? 'text/plain' : 'application/octet-stream');
+  const info: MediaInfo = { mimeType, fileType: fileTypeOf(mimeType), width: null, height: null, duration: null, takeTime: null, mediaError: null };
+  try {
+    if (info.fileType === FileType.Image) Object.assign(info, await imageMeta(file));
+    else if (info.fileType === FileType.Video && ISO_BMFF.has(mimeType)) {
+      const video = await readIsoBmff(file);
+      Object.assign(info, { width: video.width, height: video.height, duration: video.duration, takeTime: video.createdAt });
+    }
+  } catch (error) {
+    info.mediaError = error instanceof Error ? error.message.slice(0, 200) : 'unreadable media';
+  }
+  return info;
+}

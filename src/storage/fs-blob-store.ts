@@ -1,0 +1,154 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BlobTooLargeError, type BlobStore, type ByteRange, type TempBlob } from './blob-store.js';
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A sha256 is the only key: anything else could name a path outside the root. */
+function checkKey(sha256: string): void {
+  if (!SHA256.test(sha256)) throw new Error(`not a blob key: ${JSON.stringify(sha256)}`);
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  const handle = await fsp.open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Counts and hashes bytes as they pass; fails once more than `max` have passed. */
+function hashing(max: number): Transform & { digest: () => { sha256: string; size: number } } {
+  const hash = createHash('sha256');
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      size += chunk.length;
+      if (size > max) {
+        done(new BlobTooLargeError(max));
+        return;
+      }
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  }) as Transform & { digest: () => { sha256: string; size: number } };
+  t.digest = () => ({ sha256: hash.digest('hex'), size });
+  return t;
+}
+
+/** Blobs on local disk: `<data dir>/blobs/ab/cd/<sha256>`, temporary files in `<data dir>/blobs/tmp`. */
+export function createFsBlobStore(dataDir: string): BlobStore {
+  const root = path.join(dataDir, 'blobs');
+  const tmpDir = path.join(root, 'tmp');
+  fs.mkdirSync(tmpDir, { recursive: true });
+  const finalPath = (sha256: string): string => {
+    checkKey(sha256);
+    return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  };
+
+  async function receiveInto(target: string, sources: Readable[], maxBytes: number): Promise<TempBlob> {
+    const hasher = hashing(maxBytes);
+    const out = fs.createWriteStream(target, { flags: 'wx', mode: 0o600 });
+    try {
+      if (sources.length === 1) await pipeline(sources[0]!, hasher, out);
+      else {
+        hasher.pipe(out);
+        const done = new Promise<void>((resolve, reject) => {
+          out.on('finish', resolve);
+          out.on('error', reject);
+          hasher.on('error', reject);
+        });
+        for (const source of sources) await pipeline(source, hasher, { end: false });
+        hasher.end();
+        await done;
+      }
+      await fsyncPath(target);
+    } catch (error) {
+      await fsp.rm(target, { force: true });
+      throw error;
+    }
+    return { ...hasher.digest(), path: target };
+  }
+
+  return {
+    receive(source, maxBytes) {
+      return receiveInto(path.join(tmpDir, randomUUID()), [source], maxBytes);
+    },
+
+    concat(parts) {
+      return receiveInto(
+        path.join(tmpDir, randomUUID()),
+        parts.map((p) => fs.createReadStream(p.path)),
+        Number.MAX_SAFE_INTEGER,
+      );
+    },
+
+    async commit(temp) {
+      const target = finalPath(temp.sha256);
+      if (fs.existsSync(target)) {
+        // The same content is already stored once: keep that copy.
+        await fsp.rm(temp.path, { force: true });
+        return;
+      }
+      const dir = path.dirname(target);
+      await fsp.mkdir(dir, { recursive: true });
+      await fsp.rename(temp.path, target);
+      await fsyncPath(dir);
+    },
+
+    async discard(temp) {
+      if (path.dirname(temp.path) === tmpDir) await fsp.rm(temp.path, { force: true });
+    },
+
+    async exists(sha256) {
+      try {
+        await fsp.access(finalPath(sha256));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    read(sha256, range?: ByteRange) {
+      return fs.createReadStream(finalPath(sha256), range ? { start: range.start, end: range.end } : {});
+    },
+
+    localPath: finalPath,
+
+    async remove(sha256) {
+      await fsp.rm(finalPath(sha256), { force: true });
+    },
+
+    async *list() {
+      for (const a of await fsp.readdir(root)) {
+        if (!/^[0-9a-f]{2}$/.test(a)) continue;
+        for (const b of await fsp.readdir(path.join(root, a))) {
+          for (const name of await fsp.readdir(path.join(root, a, b))) {
+            if (!SHA256.test(name)) continue;
+            const stat = await fsp.stat(path.join(root, a, b, name));
+            yield { sha256: name, mtimeMs: stat.mtimeMs };
+          }
+        }
+      }
+    },
+
+    async cleanTemp(olderThanMs) {
+      let removed = 0;
+      const limit = Date.now() - olderThanMs;
+      for (const name of await fsp.readdir(tmpDir)) {
+        const p = path.join(tmpDir, name);
+        const stat = await fsp.stat(p).catch(() => undefined);
+        if (stat && stat.mtimeMs <= limit) {
+          await fsp.rm(p, { force: true, recursive: true });
+          removed += 1;
+        }
+      }
+      return removed;
+    },
+  };
+}

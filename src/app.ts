@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { AppError, ErrorCode } from './domain/errors.js';
-import { createSnowflake } from './ids.js';
+import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
 import { registerAuthGate, traceIdOf } from './http/auth.js';
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/json.js';
@@ -17,6 +17,7 @@ import { KooDriveHeaders } from './http/schemas/common.js';
 import { albumRoutes } from './http/routes/albums.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
+import { contentRoutes } from './http/routes/content.js';
 import { systemRoutes } from './http/routes/system.js';
 import './http/types.js';
 
@@ -47,13 +48,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const store = deps.store ?? createStore(config.database);
   if (!deps.store) await store.migrate();
   const lease = await leaseWorkerId(store, 'server');
-  const domain = createDomain({
-    store,
-    ids: createSnowflake(lease.workerId),
-    now: deps.now ?? Date.now,
-    limits: config.limits,
-    xDateToleranceSeconds: config.xDateToleranceSeconds,
-  });
+  const domain = createDomain(domainDeps(config, store, lease.workerId, deps.now));
 
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
@@ -112,7 +107,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   systemRoutes(app, store);
   authRoutes(app, domain, config);
   albumRoutes(app, domain);
-  fileRoutes(app, domain);
+  fileRoutes(app, domain, config);
+  contentRoutes(app, domain, config);
 
   app.addHook('onClose', async () => {
     await lease.release().catch(() => undefined);

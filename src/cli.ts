@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createStore } from './db/database.js';
 import { createDomain } from './domain/index.js';
 import { AppError } from './domain/errors.js';
-import { createSnowflake } from './ids.js';
+import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
 import { serve } from './server.js';
 
@@ -25,13 +25,7 @@ async function withDomain<T>(fn: (domain: ReturnType<typeof createDomain>) => Pr
   await store.migrate();
   const lease = await leaseWorkerId(store, 'command');
   try {
-    const domain = createDomain({
-      store,
-      ids: createSnowflake(lease.workerId),
-      now: Date.now,
-      limits: config.limits,
-      xDateToleranceSeconds: config.xDateToleranceSeconds,
-    });
+    const domain = createDomain(domainDeps(config, store, lease.workerId));
     return await fn(domain);
   } finally {
     await lease.release().catch(() => undefined);

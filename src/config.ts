@@ -15,6 +15,10 @@ export interface Config {
   /** Seconds of client clock ahead of ours that X-Date may show. */
   xDateToleranceSeconds: number;
   limits: { albumsPerOwner: number };
+  /** Bytes per space (0: unlimited) and per file. */
+  drive: { quotaBytes: number; maxFileSize: number };
+  /** Origin put in front of signed URLs; by default the one the request came to. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -41,6 +45,19 @@ function readInt(env: Env, name: string, def: number, min: number, max: number, 
     return def;
   }
   return value;
+}
+
+function readUrl(env: Env, name: string, problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+    return url.origin + url.pathname.replace(/\/$/, '');
+  } catch {
+    problems.push(`${name}: must be an http(s) URL such as https://photos.example.org, got "${raw}"`);
+    return undefined;
+  }
 }
 
 function readDatabase(env: Env, dataDir: string, problems: string[]): DatabaseConfig {
@@ -81,6 +98,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
     xDateToleranceSeconds: readInt(env, 'ALBUMD_XDATE_TOLERANCE', 30, 0, 3600, problems),
     limits: { albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems) },
+    drive: {
+      quotaBytes: readInt(env, 'ALBUMD_QUOTA', 0, 0, Number.MAX_SAFE_INTEGER, problems),
+      maxFileSize: readInt(env, 'ALBUMD_MAX_FILE_SIZE', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER, problems),
+    },
+    publicUrl: readUrl(env, 'ALBUMD_PUBLIC_URL', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,4 +1,4 @@
-import type { AlbumRow, Repositories } from '../db/repositories/index.js';
+import type { AlbumRow, FileRow, Repositories } from '../db/repositories/index.js';
 import { forbidden, notFound } from './errors.js';
 
 export const AlbumKind = { Personal: 1, Shared: 2 } as const;
@@ -24,4 +24,16 @@ export async function manageableAlbum(repos: Repositories, userId: string, album
     if (family?.owner_id !== userId) throw forbidden();
   }
   return album;
+}
+
+/** A file the user may see in any of its spaces (its personal space, or a family it belongs to). */
+export async function fileVisibleTo(repos: Repositories, userId: string, fileId: string): Promise<FileRow> {
+  const row = await repos.files.findById(fileId);
+  if (!row) throw notFound();
+  const container = await repos.containers.findById(row.container_id);
+  if (!container) throw notFound();
+  const allowed =
+    container.kind === 'personal' ? container.owner_id === userId : await repos.families.isMember(container.owner_id, userId);
+  if (!allowed) throw notFound();
+  return row;
 }

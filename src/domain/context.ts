@@ -1,5 +1,8 @@
 import type { Store } from '../db/database.js';
 import type { IdGenerator } from '../ids.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { MediaInfo } from '../media/probe.js';
+import type { Signer } from './signing.js';
 
 /** What every domain service is built from. */
 export interface DomainDeps {
@@ -8,6 +11,16 @@ export interface DomainDeps {
   now: () => number;
   limits: { albumsPerOwner: number };
   xDateToleranceSeconds: number;
+  blobs: BlobStore;
+  probe: (path: string) => Promise<MediaInfo>;
+  signer: Signer;
+  drive: { quotaBytes: number; maxFileSize: number };
+}
+
+/** Who is asking, and the origin signed URLs in the answer should point at. */
+export interface Caller {
+  userId: string;
+  origin: string;
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

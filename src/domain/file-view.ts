@@ -1,5 +1,8 @@
 import type { FileRow } from '../db/repositories/index.js';
+import { FileType } from '../media/types.js';
 import { iso } from './context.js';
+import type { Signer } from './signing.js';
+import { signedUrl } from './urls.js';
 
 /** The file object of decisions.md §6 (the parts that exist so far). */
 export interface FileObject {
@@ -15,7 +18,24 @@ export interface FileObject {
   recycled: boolean;
   ownerId: string;
   description?: string;
+  sha256?: string;
+  takeTime?: string;
+  width?: number;
+  height?: number;
+  duration?: number;
+  thumbnailUrl?: string;
+  mediaError?: string;
 }
+
+/** What signed URLs in a view need: who they are for, where they point, and the key. */
+export interface UrlContext {
+  signer: Signer;
+  origin: string;
+  userId: string;
+  now: number;
+}
+
+export const isMedia = (fileType: string): boolean => fileType === FileType.Image || fileType === FileType.Video;
 
 /** The columns a folder (or a file before its content is known) leaves empty. */
 export const NO_CONTENT = {
@@ -29,7 +49,7 @@ export const NO_CONTENT = {
   recycled_with: null,
 } as const;
 
-export function toFileObject(row: FileRow): FileObject {
+export function toFileObject(row: FileRow, urls?: UrlContext): FileObject {
   const view: FileObject = {
     id: row.id,
     fileName: row.name,
@@ -44,5 +64,13 @@ export function toFileObject(row: FileRow): FileObject {
     ownerId: row.owner_id,
   };
   if (row.description !== null) view.description = row.description;
+  if (row.file_type === FileType.Folder) return view;
+  if (row.sha256 !== null) view.sha256 = row.sha256;
+  view.takeTime = iso(Number(row.take_time ?? row.created_time));
+  if (row.width !== null) view.width = row.width;
+  if (row.height !== null) view.height = row.height;
+  if (row.duration !== null) view.duration = row.duration;
+  if (urls && isMedia(row.file_type)) view.thumbnailUrl = signedUrl(urls.signer, urls.origin, 'thumbnail', row.id, urls.userId, urls.now, 'm');
+  if (row.media_error !== null) view.mediaError = row.media_error;
   return view;
 }

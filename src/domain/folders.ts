@@ -2,7 +2,8 @@ import { newFileId } from '../ids.js';
 import type { DomainDeps } from './context.js';
 import { invalidParam, nameTaken } from './errors.js';
 import { NO_CONTENT, toFileObject, type FileObject } from './file-view.js';
-import { checkFileName, codePoints, freeName } from './names.js';
+import { checkFileName, codePoints } from './names.js';
+import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 
 export const FOLDER_MIME = 'application/vnd.koodrive.folder';
@@ -43,12 +44,8 @@ export function createFolderService(deps: DomainDeps) {
       return store.write(async (repos) => {
         const space = await resolveSpace(repos, userId, { shareFolderId: input.shareFolderId, containerId: input.containerId });
         const parent = await folderInSpace(repos, space, parentRef, 'parentFolder');
-        const taken = new Set(await repos.files.childNamesStartingWith(parent.id, stemOf(input.fileName)));
-        let name = input.fileName;
-        if (taken.has(name)) {
-          if (renameMode !== 2) throw nameTaken();
-          name = freeName(name, taken);
-        }
+        const name = await freeNameIn(repos, parent.id, input.fileName);
+        if (name !== input.fileName && renameMode !== 2) throw nameTaken();
         const t = now();
         const row = {
           id,
@@ -72,7 +69,3 @@ export function createFolderService(deps: DomainDeps) {
   };
 }
 
-const stemOf = (name: string): string => {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
-};

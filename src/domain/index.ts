@@ -1,6 +1,8 @@
 import { createAuthService } from './auth.js';
 import { createUserService } from './users.js';
 import { createFolderService } from './folders.js';
+import { createFileService } from './files.js';
+import { createContentService } from './content.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
 import type { DomainDeps } from './context.js';
@@ -11,6 +13,8 @@ export function createDomain(deps: DomainDeps) {
     auth: createAuthService(deps),
     users: createUserService(deps),
     folders: createFolderService(deps),
+    files: createFileService(deps),
+    content: createContentService(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },
   };
 }

@@ -5,6 +5,7 @@ import { filesRepository } from './files.js';
 import { familiesRepository } from './families.js';
 import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
+import { blobsRepository } from './blobs.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -15,6 +16,7 @@ export function bindRepositories(db: QueryRunner) {
     families: familiesRepository(db),
     albums: albumsRepository(db),
     workers: workersRepository(db),
+    blobs: blobsRepository(db),
   };
 }
 
@@ -24,3 +26,4 @@ export type { TokenRow } from './tokens.js';
 export type { FileRow } from './files.js';
 export type { FamilyRow } from './families.js';
 export type { AlbumRow } from './albums.js';
+export type { BlobRow } from './blobs.js';

@@ -50,5 +50,12 @@ export function containersRepository(runner: QueryRunner) {
     findById(id: string): Promise<ContainerRow | undefined> {
       return db.selectFrom('containers').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    async addUsage(id: string, bytes: number): Promise<void> {
+      await db
+        .updateTable('containers')
+        .set((eb) => ({ used_bytes: eb('used_bytes', '+', bytes) }))
+        .where('id', '=', id)
+        .execute();
+    },
   };
 }

@@ -1,13 +1,24 @@
 import type { FastifyInstance } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { Config } from '../../config.js';
 import type { Domain } from '../../domain/index.js';
 import { callerOf } from '../auth.js';
+import { callerWithOrigin } from '../caller.js';
 import { ok } from '../reply.js';
-import { CreateDirectoryBody, FileReply, ShareFolderHeader } from '../schemas/files.js';
+import {
+  CreateDirectoryBody,
+  DetailBody,
+  FileParams,
+  FileReply,
+  MediaFileReply,
+  ShareFolderHeader,
+  UploadQuery,
+} from '../schemas/files.js';
 
 const V1 = '/koodrive/ose/v1';
 const tags = ['Files'];
 
-export function fileRoutes(app: FastifyInstance, domain: Domain): void {
+export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: CreateDirectoryBody; Headers: ShareFolderHeader }>(`${V1}/directory`, {
     config: { kooDrive: true },
     schema: { tags, summary: 'Adding a File Directory', headers: ShareFolderHeader, body: CreateDirectoryBody, response: { 200: FileReply } },
@@ -18,5 +29,47 @@ export function fileRoutes(app: FastifyInstance, domain: Domain): void {
       });
       return ok(req, folder);
     },
+  });
+
+  app.post<{ Params: FileParams; Body: DetailBody; Headers: ShareFolderHeader }>(`${V1}/files/:fileId/detail`, {
+    config: { kooDrive: true },
+    schema: { tags, summary: 'Obtaining File Details', params: FileParams, headers: ShareFolderHeader, body: DetailBody, response: { 200: MediaFileReply } },
+    handler: async (req) => {
+      const file = await domain.files.detail(callerWithOrigin(req, config.publicUrl), req.params.fileId, {
+        containerId: req.body.containerId,
+        shareFolderId: req.headers['x-hw-share-folder-id'],
+      });
+      return ok(req, file);
+    },
+  });
+
+  // The raw body streams to the blob store: this route has its own parser that hands over the stream.
+  void app.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+    raw.post<{ Querystring: UploadQuery; Headers: ShareFolderHeader }>(`${V1}/files/upload`, {
+      config: { kooDrive: true },
+      bodyLimit: Number.MAX_SAFE_INTEGER,
+      schema: {
+        tags,
+        summary: 'One-shot upload (albumd): the raw body is the file',
+        querystring: UploadQuery,
+        headers: ShareFolderHeader,
+        response: { 200: MediaFileReply },
+      },
+      handler: async (req) => {
+        const length = req.headers['content-length'];
+        const file = await domain.files.upload(
+          callerWithOrigin(req, config.publicUrl),
+          {
+            ...req.query,
+            shareFolderId: req.headers['x-hw-share-folder-id'],
+            length: length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined,
+          },
+          req.body as Readable | undefined,
+        );
+        return ok(req, file);
+      },
+    });
   });
 }

@@ -35,3 +35,56 @@ export const FileObject = Type.Object({
 });
 
 export const FileReply = Type.Object({ ...FileObject.properties, ...Envelope });
+
+export const UploadQuery = Type.Object({
+  fileName: Type.String({ minLength: 1, maxLength: 250, description: 'file name; a taken one becomes "name (1).ext" unless renameMode is 3' }),
+  containerId: Id('the space'),
+  parentFolder: Type.Optional(Type.String({ maxLength: 128, description: 'folder ID or root (default)' })),
+  createdTime: Type.Optional(Type.String({ maxLength: 40, description: 'ISO-8601; default: now' })),
+  sha256: Type.Optional(Type.String({ maxLength: 64, description: 'checked against the received bytes (13000402)' })),
+  renameMode: Type.Optional(IntEnum([2, 3] as const, '3 refuses a taken name')),
+});
+export type UploadQuery = Static<typeof UploadQuery>;
+
+export const MediaFileObject = Type.Object({
+  ...FileObject.properties,
+  sha256: Type.Optional(Type.String()),
+  takeTime: Type.Optional(Type.String()),
+  width: Type.Optional(Type.Integer()),
+  height: Type.Optional(Type.Integer()),
+  duration: Type.Optional(Type.Number()),
+  thumbnailUrl: Type.Optional(Type.String()),
+  mediaError: Type.Optional(Type.String()),
+});
+
+export const MediaFileReply = Type.Object({ ...MediaFileObject.properties, ...Envelope });
+
+export const FileParams = Type.Object({ fileId: Type.String({ maxLength: 128 }) });
+export type FileParams = Static<typeof FileParams>;
+
+export const DetailBody = Type.Object({
+  containerId: Id('the space of the file'),
+  imageProcess: Type.Optional(Type.String({ maxLength: 256, description: 'accepted and ignored' })),
+});
+export type DetailBody = Static<typeof DetailBody>;
+
+export const DownloadBody = Type.Object({
+  containerId: Id('the space of the files'),
+  fileIds: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 100 }),
+});
+export type DownloadBody = Static<typeof DownloadBody>;
+
+export const DownloadReply = Type.Object({
+  batchCode: Type.Integer({ description: '1 all, 0 some, 2 none' }),
+  downloads: Type.Array(
+    Type.Object({ fileId: Type.String(), fileName: Type.String(), url: Type.String(), code: Type.Integer(), msg: Type.String() }),
+  ),
+  ...Envelope,
+});
+
+export const SignedQuery = Type.Object({
+  uid: Type.Optional(Type.String({ maxLength: 64 })),
+  exp: Type.Optional(Type.String({ maxLength: 20 })),
+  sig: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type SignedQuery = Static<typeof SignedQuery>;

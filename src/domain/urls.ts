@@ -1,0 +1,32 @@
+import type { Signer } from './signing.js';
+
+export const URL_TTL_MS = 3600_000;
+const V1 = '/koodrive/ose/v1';
+
+export type UrlKind = 'content' | 'thumbnail';
+
+export interface SignedParams {
+  uid?: string;
+  exp?: string;
+  sig?: string;
+  size?: string;
+}
+
+const message = (kind: UrlKind, fileId: string, userId: string, exp: string, size: string): string =>
+  `${kind}\n${fileId}\n${userId}\n${exp}\n${size}`;
+
+/** A URL bound to the file, the user it is issued to and an expiry; its signature is the credential. */
+export function signedUrl(signer: Signer, origin: string, kind: UrlKind, fileId: string, userId: string, now: number, size = ''): string {
+  // Whole minutes keep a file's URL stable for a while, so clients can cache what it fetches.
+  const exp = String(Math.ceil((now + URL_TTL_MS) / 60_000) * 60_000);
+  const sig = signer.sign(message(kind, fileId, userId, exp, size));
+  const query = new URLSearchParams({ ...(size ? { size } : {}), uid: userId, exp, sig });
+  return `${origin}${V1}/files/${fileId}/${kind}?${query.toString()}`;
+}
+
+/** The user a signed URL was issued to, or undefined when the signature is wrong or expired. */
+export function verifySignedUrl(signer: Signer, kind: UrlKind, fileId: string, q: SignedParams, now: number): string | undefined {
+  if (!q.uid || !q.exp || !q.sig || !/^\d{1,15}$/.test(q.exp)) return undefined;
+  if (Number(q.exp) <= now) return undefined;
+  return signer.verify(message(kind, fileId, q.uid, q.exp, q.size ?? ''), q.sig) ? q.uid : undefined;
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Domain } from '../../domain/index.js';
+import { catalogueMessage, successMessage } from '../../domain/errors.js';
+import { callerWithOrigin } from '../caller.js';
+import { ok } from '../reply.js';
+import { DownloadBody, DownloadReply, FileParams, ShareFolderHeader, SignedQuery } from '../schemas/files.js';
+
+const V1 = '/koodrive/ose/v1';
+const tags = ['Files'];
+
+/** Download links and the signed GET behind them (Range, HEAD, access checked again). */
+export function contentRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
+  app.post<{ Body: DownloadBody; Headers: ShareFolderHeader }>(`${V1}/files/download`, {
+    config: { kooDrive: true },
+    schema: { tags, summary: 'Obtaining Download Links', headers: ShareFolderHeader, body: DownloadBody, response: { 200: DownloadReply } },
+    handler: async (req) => {
+      const result = await domain.content.downloadLinks(
+        callerWithOrigin(req, config.publicUrl),
+        { containerId: req.body.containerId, shareFolderId: req.headers['x-hw-share-folder-id'] },
+        req.body.fileIds,
+      );
+      const downloads = result.downloads.map((d) => ({
+        ...d,
+        msg: d.code === 0 ? successMessage[req.lang] : catalogueMessage(d.code as Parameters<typeof catalogueMessage>[0], req.lang),
+      }));
+      return ok(req, { batchCode: result.batchCode, downloads });
+    },
+  });
+
+  app.get<{ Params: FileParams; Querystring: SignedQuery }>(`${V1}/files/:fileId/content`, {
+    config: { kooDrive: true, public: true },
+    schema: { tags, summary: 'Signed download (the URL from files/download)', params: FileParams, querystring: SignedQuery },
+    handler: async (req, reply) => {
+      const content = await domain.content.content(req.params.fileId, req.query, req.headers.range);
+      const { file, size, range } = content;
+      reply
+        .header('cache-control', 'private, max-age=3600')
+        .header('accept-ranges', 'bytes')
+        .header('etag', `"${file.sha256}"`)
+        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .type(file.mime_type);
+      if (range) {
+        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);
+      } else {
+        reply.header('content-length', size);
+      }
+      return reply.send(content.open(range));
+    },
+  });
+}

@@ -26,9 +26,9 @@ export async function readIsoBmff(file: string): Promise<VideoMeta> {
   try {
     const { size } = await handle.stat();
     const mp4 = createFile();
-    let info: ReturnType<typeof infoShape> | undefined;
+    let info: MovieInfo | undefined;
     let failure: string | undefined;
-    mp4.onReady = (i) => (info = i as unknown as ReturnType<typeof infoShape>);
+    mp4.onReady = (i) => (info = i as unknown as MovieInfo);
     mp4.onError = (_module: string, message: string) => (failure = message);
     let offset = 0;
     let read = 0;
@@ -61,16 +61,15 @@ export async function readIsoBmff(file: string): Promise<VideoMeta> {
   }
 }
 
-function infoShape() {
-  return {
-    duration: 0,
-    timescale: 0,
-    created: undefined as Date | undefined,
-    videoTracks: [] as {
-      track_width: number;
-      track_height: number;
-      video?: { width: number; height: number };
-      matrix?: ArrayLike<number>;
-    }[],
-  };
+/** The parts of mp4box's movie info read here. */
+interface MovieInfo {
+  duration: number;
+  timescale: number;
+  created?: Date;
+  videoTracks: {
+    track_width: number;
+    track_height: number;
+    video?: { width: number; height: number };
+    matrix?: ArrayLike<number>;
+  }[];
 }

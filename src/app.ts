@@ -6,6 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
+import type { SweepReport } from './domain/blob-sweep.js';
 import { AppError, ErrorCode } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
@@ -33,7 +34,11 @@ export interface App {
   app: FastifyInstance;
   store: Store;
   domain: Domain;
+  /** The start-up reconciliation of the blob store with the database (runs while serving). */
+  startupSweep: Promise<SweepReport | undefined>;
 }
+
+const SWEEP_EVERY_MS = 3600_000;
 
 const BODY_LIMIT = 1024 * 1024;
 
@@ -110,10 +115,23 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fileRoutes(app, domain, config);
   contentRoutes(app, domain, config);
 
+  // At start-up nothing of this process is half-written, except temporary files it makes from now on;
+  // per-blob locks keep the sweep off uploads that commit meanwhile.
+  const startupSweep = domain.sweeper.sweep(0, Date.now()).catch((error: unknown) => {
+    app.log.error({ err: error }, 'start-up blob sweep failed');
+    return undefined;
+  });
+  const sweepTimer = setInterval(() => {
+    domain.sweeper.sweep(SWEEP_EVERY_MS).catch((error: unknown) => app.log.error({ err: error }, 'blob sweep failed'));
+  }, SWEEP_EVERY_MS);
+  sweepTimer.unref();
+
   app.addHook('onClose', async () => {
+    clearInterval(sweepTimer);
+    await startupSweep;
     await lease.release().catch(() => undefined);
     if (!deps.store) await store.close();
   });
   await app.ready();
-  return { app, store, domain };
+  return { app, store, domain, startupSweep };
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { Store } from './db/database.js';
 import type { DomainDeps } from './domain/context.js';
 import { createSigner } from './domain/signing.js';
+import { KeyedLock } from './domain/keyed-lock.js';
 import { createSnowflake } from './ids.js';
 import { probe } from './media/probe.js';
 import { resolveSecret } from './secrets.js';
@@ -19,5 +20,6 @@ export function domainDeps(config: Config, store: Store, workerId: number, now: 
     probe,
     signer: createSigner(resolveSecret(config.dataDir, config.secret), config.secretPrevious),
     drive: config.drive,
+    blobLocks: new KeyedLock(),
   };
 }

@@ -3,6 +3,7 @@ import type { IdGenerator } from '../ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { MediaInfo } from '../media/probe.js';
 import type { Signer } from './signing.js';
+import type { KeyedLock } from './keyed-lock.js';
 
 /** What every domain service is built from. */
 export interface DomainDeps {
@@ -15,6 +16,8 @@ export interface DomainDeps {
   probe: (path: string) => Promise<MediaInfo>;
   signer: Signer;
   drive: { quotaBytes: number; maxFileSize: number };
+  /** Per-sha256 lock: a blob is never removed while an upload commits the same content. */
+  blobLocks: KeyedLock;
 }
 
 /** Who is asking, and the origin signed URLs in the answer should point at. */

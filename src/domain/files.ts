@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { newFileId } from '../ids.js';
 import type { FileRow, Repositories } from '../db/repositories/index.js';
 import { BlobTooLargeError, type TempBlob } from '../storage/blob-store.js';
+import type { MediaInfo } from '../media/probe.js';
 import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, badRequest, invalidParam, nameTaken, notFound } from './errors.js';
 import { toFileObject, type FileObject, type UrlContext } from './file-view.js';
@@ -76,41 +77,22 @@ export function createFileService(deps: DomainDeps) {
         if (input.sha256 !== undefined && input.sha256 !== temp.sha256) throw integrity();
         if (input.length !== undefined && input.length !== temp.size) throw integrity();
         const media = await deps.probe(temp.path);
-        await blobs.commit(temp);
         const id = newFileId();
-        const row = await store.write(async (repos) => {
-          const s = await resolveSpace(repos, caller.userId, input);
-          const parent = await folderInSpace(repos, s, parentRef, 'parentFolder');
-          if (temp.size > (await quotaLeft(s, repos))) throw quotaExceeded();
-          const name = await freeNameIn(repos, parent.id, input.fileName);
-          if (name !== input.fileName && input.renameMode === 3) throw nameTaken();
-          const t = now();
-          const file: FileRow = {
-            id,
-            container_id: s.containerId,
-            parent_id: parent.id,
-            name,
-            file_type: media.fileType,
-            mime_type: media.mimeType,
-            size: temp.size,
-            owner_id: caller.userId,
-            description: null,
-            created_time: createdTime ?? t,
-            edited_time: t,
-            recycled: 0,
-            sha256: temp.sha256,
-            take_time: media.takeTime,
-            width: media.width,
-            height: media.height,
-            duration: media.duration,
-            media_error: media.mediaError,
-            recycled_at: null,
-            recycled_with: null,
-          };
-          await repos.files.insert(file);
-          await repos.blobs.addRef(temp.sha256, temp.size, t);
-          await repos.containers.addUsage(s.containerId, temp.size);
-          return file;
+        const row = await deps.blobLocks.with(temp.sha256, async () => {
+          await blobs.commit(temp);
+          return store.write(async (repos) => {
+            const s = await resolveSpace(repos, caller.userId, input);
+            const parent = await folderInSpace(repos, s, parentRef, 'parentFolder');
+            if (temp.size > (await quotaLeft(s, repos))) throw quotaExceeded();
+            const name = await freeNameIn(repos, parent.id, input.fileName);
+            if (name !== input.fileName && input.renameMode === 3) throw nameTaken();
+            const t = now();
+            const file = contentRow({ id, space: s, parentId: parent.id, name, ownerId: caller.userId, createdTime: createdTime ?? t, now: t, temp, media });
+            await repos.files.insert(file);
+            await repos.blobs.addRef(temp.sha256, temp.size, t);
+            await repos.containers.addUsage(s.containerId, temp.size);
+            return file;
+          });
         });
         return toFileObject(row, urlsFor(caller));
       } catch (error) {
@@ -124,6 +106,42 @@ export function createFileService(deps: DomainDeps) {
       const space = await resolveSpace(store.read, caller.userId, ref);
       return toFileObject(await fileInSpace(store.read, space, fileId), urlsFor(caller));
     },
+  };
+}
+
+/** The row of a file whose content has just been received and probed. */
+function contentRow(a: {
+  id: string;
+  space: Space;
+  parentId: string;
+  name: string;
+  ownerId: string;
+  createdTime: number;
+  now: number;
+  temp: TempBlob;
+  media: MediaInfo;
+}): FileRow {
+  return {
+    id: a.id,
+    container_id: a.space.containerId,
+    parent_id: a.parentId,
+    name: a.name,
+    file_type: a.media.fileType,
+    mime_type: a.media.mimeType,
+    size: a.temp.size,
+    owner_id: a.ownerId,
+    description: null,
+    created_time: a.createdTime,
+    edited_time: a.now,
+    recycled: 0,
+    sha256: a.temp.sha256,
+    take_time: a.media.takeTime,
+    width: a.media.width,
+    height: a.media.height,
+    duration: a.media.duration,
+    media_error: a.media.mediaError,
+    recycled_at: null,
+    recycled_with: null,
   };
 }
 

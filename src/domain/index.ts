@@ -3,6 +3,7 @@ import { createUserService } from './users.js';
 import { createFolderService } from './folders.js';
 import { createFileService } from './files.js';
 import { createContentService } from './content.js';
+import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
 import type { DomainDeps } from './context.js';
@@ -15,6 +16,7 @@ export function createDomain(deps: DomainDeps) {
     folders: createFolderService(deps),
     files: createFileService(deps),
     content: createContentService(deps),
+    sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },
   };
 }

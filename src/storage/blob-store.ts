@@ -35,8 +35,8 @@ export interface BlobStore {
   remove(sha256: string): Promise<void>;
   /** Every stored sha256 with its modification time (for the sweep). */
   list(): AsyncIterable<{ sha256: string; mtimeMs: number }>;
-  /** Removes temporary files older than `olderThanMs` (abandoned receives). */
-  cleanTemp(olderThanMs: number): Promise<number>;
+  /** Removes temporary files last written before `before` (epoch ms): abandoned receives. */
+  cleanTemp(before: number): Promise<number>;
 }
 
 export class BlobTooLargeError extends Error {

@@ -137,13 +137,13 @@ export function createFsBlobStore(dataDir: string): BlobStore {
       }
     },
 
-    async cleanTemp(olderThanMs) {
+    async cleanTemp(before) {
       let removed = 0;
-      const limit = Date.now() - olderThanMs;
+      const limit = before;
       for (const name of await fsp.readdir(tmpDir)) {
         const p = path.join(tmpDir, name);
         const stat = await fsp.stat(p).catch(() => undefined);
-        if (stat && stat.mtimeMs <= limit) {
+        if (stat && stat.mtimeMs < limit) {
           await fsp.rm(p, { force: true, recursive: true });
           removed += 1;
         }

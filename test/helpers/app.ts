@@ -40,8 +40,12 @@ export interface TestApp extends App {
 
 let phoneCounter = 0;
 
-export async function startTestApp(env: Record<string, string> = {}, deps: { now?: () => number } = {}): Promise<TestApp> {
-  const dataDir = tempDir();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  deps: { now?: () => number } = {},
+  reuse: { dataDir?: string; keepDataDir?: boolean } = {},
+): Promise<TestApp> {
+  const dataDir = reuse.dataDir ?? tempDir();
   const config = loadConfig({ ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', ALBUMD_LOGIN_RATE_LIMIT: '0', LOG_LEVEL: 'silent', ...env });
   const { store, config: database } = await makeTestStore(dataDir);
   config.database = database;
@@ -65,7 +69,7 @@ export async function startTestApp(env: Record<string, string> = {}, deps: { now
     async close() {
       await built.app.close();
       await store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!reuse.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

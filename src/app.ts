@@ -19,6 +19,7 @@ import { albumRoutes } from './http/routes/albums.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { contentRoutes } from './http/routes/content.js';
+import { jobRoutes } from './http/routes/jobs.js';
 import { systemRoutes } from './http/routes/system.js';
 import './http/types.js';
 
@@ -114,6 +115,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   albumRoutes(app, domain);
   fileRoutes(app, domain, config);
   contentRoutes(app, domain, config);
+  jobRoutes(app, domain, config);
 
   // At start-up nothing of this process is half-written, except temporary files it makes from now on;
   // per-blob locks keep the sweep off uploads that commit meanwhile.

@@ -113,6 +113,18 @@ export interface WorkerLeasesTable {
   expires_at: number;
 }
 
+export interface JobsTable {
+  id: string;
+  user_id: string;
+  container_id: string;
+  task_type: number;
+  action_type: number | null;
+  status: number;
+  file_count: number;
+  created_at: number;
+  finished_at: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   containers: ContainersTable;
@@ -124,4 +136,5 @@ export interface DB {
   albums: AlbumsTable;
   album_scope_dirs: AlbumScopeDirsTable;
   worker_leases: WorkerLeasesTable;
+  jobs: JobsTable;
 }

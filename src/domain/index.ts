@@ -3,6 +3,9 @@ import { createUserService } from './users.js';
 import { createFolderService } from './folders.js';
 import { createFileService } from './files.js';
 import { createContentService } from './content.js';
+import { createFileListService } from './file-list.js';
+import { createRenameService } from './file-rename.js';
+import { createJobService } from './jobs.js';
 import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
@@ -14,7 +17,8 @@ export function createDomain(deps: DomainDeps) {
     auth: createAuthService(deps),
     users: createUserService(deps),
     folders: createFolderService(deps),
-    files: createFileService(deps),
+    files: { ...createFileService(deps), ...createFileListService(deps), ...createRenameService(deps) },
+    jobs: createJobService(deps),
     content: createContentService(deps),
     sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },

@@ -111,6 +111,24 @@ export function client(t: TestApp, user: TestUser) {
       const r = await call('POST', '/koodrive/ose/v1/directory', { fileName, parentFolder: [parent], containerId: user.containerId, ...extra });
       return r;
     },
+    upload: async (fileName: string, body: Buffer | string, parent = 'root', query: Record<string, string> = {}): Promise<ApiResult> => {
+      const q = new URLSearchParams({ fileName, containerId: user.containerId, parentFolder: parent, ...query });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/koodrive/ose/v1/files/upload?${q.toString()}`,
+        headers: { ...authHeaders(user), 'content-type': 'application/octet-stream' },
+        payload: body,
+      });
+      return { status: res.statusCode, body: res.json(), headers: res.headers };
+    },
+    job: (taskType: number, fileIds: string[], extra: Record<string, unknown> = {}, taskInfo: Record<string, unknown> = {}) =>
+      call('POST', '/koodrive/ose/v1/jobs', {
+        taskType,
+        taskInfo: { fileInfo: fileIds.map((fileId) => ({ fileId })), srcContainerId: user.containerId, ...taskInfo },
+        dstContainerId: user.containerId,
+        ...extra,
+      }),
+    list: (type: 0 | 1, body: Record<string, unknown> = {}) => call('POST', `/koodrive/ose/v1/files/${type}`, { containerId: user.containerId, ...body }),
     folder: async (fileName: string, parent = 'root'): Promise<string> => {
       const r = await call('POST', '/koodrive/ose/v1/directory', { fileName, parentFolder: [parent], containerId: user.containerId });
       if (r.status !== 200) throw new Error(`mkdir ${fileName}: ${JSON.stringify(r.body)}`);

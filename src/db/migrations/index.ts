@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-drive.js';
+import * as m0003 from './0003-jobs.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-drive': m0002,
+  '0003-jobs': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -6,6 +6,7 @@ import { familiesRepository } from './families.js';
 import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
 import { blobsRepository } from './blobs.js';
+import { jobsRepository } from './jobs.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -17,6 +18,7 @@ export function bindRepositories(db: QueryRunner) {
     albums: albumsRepository(db),
     workers: workersRepository(db),
     blobs: blobsRepository(db),
+    jobs: jobsRepository(db),
   };
 }
 
@@ -27,3 +29,4 @@ export type { FileRow } from './files.js';
 export type { FamilyRow } from './families.js';
 export type { AlbumRow } from './albums.js';
 export type { BlobRow } from './blobs.js';
+export type { JobRow } from './jobs.js';

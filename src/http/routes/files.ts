@@ -13,6 +13,9 @@ import {
   MediaFileReply,
   ShareFolderHeader,
   UploadQuery,
+  ListFilesBody,
+  ListFilesParams,
+  ListFilesReply,
 } from '../schemas/files.js';
 
 const V1 = '/koodrive/ose/v1';
@@ -40,6 +43,26 @@ export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config)
         shareFolderId: req.headers['x-hw-share-folder-id'],
       });
       return ok(req, file);
+    },
+  });
+
+  app.post<{ Params: ListFilesParams; Body: ListFilesBody; Headers: ShareFolderHeader }>(`${V1}/files/:type`, {
+    config: { kooDrive: true },
+    schema: { tags, summary: 'Listing files (0 a folder, 1 the recycle bin)', params: ListFilesParams, headers: ShareFolderHeader, body: ListFilesBody, response: { 200: ListFilesReply } },
+    handler: async (req) => {
+      const b = req.body;
+      const page = await domain.files.list(callerWithOrigin(req, config.publicUrl), {
+        type: req.params.type === '1' ? 1 : 0,
+        containerId: b.containerId,
+        shareFolderId: req.headers['x-hw-share-folder-id'],
+        parentFileId: b.parentFileId,
+        pageSize: b.pageInfo?.pageSize,
+        pageCursor: b.pageInfo?.pageCursor || undefined,
+        sortType: b.sortInfo?.sortType,
+        sortDirection: b.sortInfo?.sortDirection,
+        fileType: b.fileType,
+      });
+      return ok(req, page);
     },
   });
 

@@ -88,3 +88,83 @@ export const SignedQuery = Type.Object({
   sig: Type.Optional(Type.String({ maxLength: 128 })),
 });
 export type SignedQuery = Static<typeof SignedQuery>;
+
+export const ListFilesParams = Type.Object({
+  type: Type.Unsafe<'0' | '1'>({ type: 'string', enum: ['0', '1'], description: '0 a folder, 1 the recycle bin' }),
+});
+export type ListFilesParams = Static<typeof ListFilesParams>;
+
+export const FILE_TYPES = ['10', '11', '15', '20', '26', '27', '28', '30', '35', '40', '45'];
+
+export const ListFilesBody = Type.Object({
+  containerId: Id('the space'),
+  parentFileId: Type.Optional(Type.String({ maxLength: 64, description: 'folder ID or root (default); type 0 only' })),
+  pageInfo: Type.Optional(
+    Type.Object({
+      pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 100 })),
+      pageCursor: Type.Optional(Type.String({ maxLength: 2048 })),
+    }),
+  ),
+  sortInfo: Type.Optional(
+    Type.Object({
+      sortType: Type.Optional(IntEnum([1, 2, 3, 4] as const, '1 name, 2 size, 3 created, 4 modified (default)')),
+      sortDirection: Type.Optional(IntEnum([1, 2] as const, '1 ascending, 2 descending (default)')),
+    }),
+  ),
+  fileType: Type.Optional(Type.Unsafe<string>({ type: 'string', enum: FILE_TYPES, description: 'only files of this type' })),
+  imageProcess: Type.Optional(Type.String({ maxLength: 256, description: 'accepted and ignored' })),
+});
+export type ListFilesBody = Static<typeof ListFilesBody>;
+
+export const ListFilesReply = Type.Object({
+  files: Type.Array(MediaFileObject),
+  nextPageCursor: Type.String({ description: '"" after the last page' }),
+  ...Envelope,
+});
+
+export const RenameBody = Type.Object({
+  containerId: Id('the space of the file'),
+  name: Type.String({ minLength: 1, maxLength: 250, description: 'the new name' }),
+  renameMode: Type.Optional(IntEnum([2, 3] as const, '3 refuses a taken name (default), 2 takes "name (1)"')),
+});
+export type RenameBody = Static<typeof RenameBody>;
+
+export const JobBody = Type.Object({
+  taskType: Type.Integer({ minimum: 1, maximum: 7, description: '2 delete, 3 move, 4 restore, 7 empty the recycle bin' }),
+  actionType: Type.Optional(Type.Integer({ minimum: 0, maximum: 999, description: 'with taskType 2: 201 to the recycle bin (default), 202 permanently' })),
+  taskInfo: Type.Object({
+    fileInfo: Type.Optional(Type.Array(Type.Object({ fileId: Type.String({ minLength: 1, maxLength: 128 }) }), { maxItems: 1000 })),
+    srcContainerId: Id('the space the files are in'),
+    newFilePath: Type.Optional(Type.String({ maxLength: 128, description: 'move target: a folder ID or root' })),
+    dstFolderId: Type.Optional(Type.String({ maxLength: 128, description: 'move target (albumd): a folder ID or root' })),
+  }),
+  dstContainerId: Type.Optional(Id('the target space')),
+  password: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type JobBody = Static<typeof JobBody>;
+
+export const JobReply = Type.Object({ jobId: Type.String(), status: Type.Integer({ description: '2 completed' }), ...Envelope });
+
+export const JobsQuery = Type.Object({
+  type: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
+  status: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+  offset: Type.Integer({ minimum: 0, default: 0 }),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
+});
+export type JobsQuery = Static<typeof JobsQuery>;
+
+export const JobsReply = Type.Object({
+  jobs: Type.Array(
+    Type.Object({
+      jobId: Type.String(),
+      taskType: Type.Integer(),
+      actionType: Type.Optional(Type.Integer()),
+      status: Type.Integer(),
+      fileCount: Type.Integer(),
+      createTime: Type.String(),
+      finishTime: Type.Optional(Type.String()),
+    }),
+  ),
+  total: Type.Integer(),
+  ...Envelope,
+});

@@ -1,0 +1,183 @@
+import type { FileRow, Repositories } from '../db/repositories/index.js';
+import { FileType } from '../media/types.js';
+import type { Caller, DomainDeps } from './context.js';
+import { AppError, ErrorCode, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
+import { freeNameIn } from './free-name.js';
+import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
+import { iso } from './context.js';
+
+export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
+export const ActionType = { Recycle: 201, Permanent: 202 } as const;
+export const MAX_JOB_FILES = 1000;
+
+export interface JobInput {
+  taskType: number;
+  actionType?: number | undefined;
+  fileIds: string[];
+  srcContainerId: string;
+  dstContainerId?: string | undefined;
+  /** Move target: a folder ID or root. */
+  dstFolder?: string | undefined;
+  shareFolderId?: string | undefined;
+}
+
+class ItemFailure extends Error {
+  constructor(readonly code: ErrorCodeValue) {
+    super(String(code));
+  }
+}
+const fail = (code: ErrorCodeValue): never => {
+  throw new ItemFailure(code);
+};
+
+/** Everything a permanent delete takes away: rows, album membership later, blob references, usage. */
+async function deleteForever(repos: Repositories, space: Space, root: FileRow, now: number): Promise<void> {
+  const rows = ownSubtree(root, await repos.files.subtree(root.id));
+  await repos.files.deleteMany(rows.map((r) => r.id));
+  let bytes = 0;
+  for (const r of rows) {
+    if (r.sha256 === null) continue;
+    await repos.blobs.release(r.sha256, now);
+    bytes += Number(r.size);
+  }
+  if (bytes > 0) await repos.containers.addUsage(space.containerId, -bytes);
+}
+
+/**
+ * The part of a subtree that belongs with its root: what was recycled on its own before (and what
+ * is below it) stays in the recycle bin as its own item.
+ */
+function ownSubtree(root: FileRow, all: FileRow[]): FileRow[] {
+  const children = new Map<string, FileRow[]>();
+  for (const r of all) {
+    if (r.parent_id === null) continue;
+    const list = children.get(r.parent_id);
+    if (list) list.push(r);
+    else children.set(r.parent_id, [r]);
+  }
+  const group = root.recycled !== 0 ? root.recycled_with : null;
+  const out: FileRow[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const row = stack.pop()!;
+    out.push(row);
+    for (const child of children.get(row.id) ?? []) {
+      if (child.recycled === 0 || child.recycled_with === group) stack.push(child);
+    }
+  }
+  return out;
+}
+
+export function createJobService(deps: DomainDeps) {
+  const { store, ids, now } = deps;
+
+  /** The checks of one file for one task; throws ItemFailure with the file's code. */
+  async function check(repos: Repositories, space: Space, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
+    const row = await repos.files.findById(fileId);
+    if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
+    const action = input.actionType ?? ActionType.Recycle;
+    if (input.taskType === TaskType.Delete && action === ActionType.Recycle && row.recycled !== 0) fail(ErrorCode.InRecycleBin);
+    if (input.taskType === TaskType.Restore && row.recycled_with !== row.id) fail(ErrorCode.InvalidParameter);
+    if (input.taskType === TaskType.Move) {
+      if (row.recycled !== 0) fail(ErrorCode.InRecycleBin);
+      if (row.file_type === FileType.Folder && (await repos.files.subtree(row.id)).some((r) => r.id === target!.id)) fail(ErrorCode.InvalidParameter);
+      if (row.parent_id !== target!.id && (await freeNameIn(repos, target!.id, row.name)) !== row.name) fail(ErrorCode.NameTaken);
+    }
+    return row;
+  }
+
+  async function apply(repos: Repositories, space: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<void> {
+    const action = input.actionType ?? ActionType.Recycle;
+    if (input.taskType === TaskType.Delete && action === ActionType.Recycle) {
+      for (const row of rows) {
+        const tree = await repos.files.subtree(row.id);
+        await repos.files.recycle(tree.map((r) => r.id), row.id, t);
+        await repos.files.touch(row.id, t);
+      }
+    } else if (input.taskType === TaskType.Delete) {
+      for (const row of rows) await deleteForever(repos, space, row, t);
+    } else if (input.taskType === TaskType.Restore) {
+      for (const row of rows) {
+        const parent = row.parent_id === null ? undefined : await repos.files.findById(row.parent_id);
+        const home = parent && parent.recycled === 0 ? parent.id : space.rootFolderId;
+        // Name it first: back among the visible, it must not collide with what took its name since.
+        await repos.files.place(row.id, home, await freeNameIn(repos, home, row.name), t);
+        await repos.files.restoreWith(row.id);
+      }
+    } else if (input.taskType === TaskType.Move) {
+      for (const row of rows) {
+        if (row.parent_id === target!.id) continue;
+        if ((await freeNameIn(repos, target!.id, row.name)) !== row.name) throw new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+        await repos.files.place(row.id, target!.id, row.name, t);
+      }
+    } else if (input.taskType === TaskType.EmptyBin) {
+      for (const row of await repos.files.recycledRoots(space.containerId)) await deleteForever(repos, space, row, t);
+    }
+  }
+
+  return {
+    /** `POST jobs`: all or nothing; a failure names every failed file (decisions.md §4, §7). */
+    async create(caller: Caller, input: JobInput): Promise<{ jobId: string; status: number }> {
+      if (!Object.values(TaskType).includes(input.taskType as 2)) throw invalidParam('taskType', { en: 'must be one of 2, 3, 4, 7', zh: '须为 2、3、4、7 之一' });
+      if (input.taskType === TaskType.Delete && input.actionType !== undefined && !Object.values(ActionType).includes(input.actionType as 201)) {
+        throw invalidParam('actionType', { en: 'must be 201 or 202 for taskType 2', zh: 'taskType 2 时须为 201 或 202' });
+      }
+      const needsFiles = input.taskType !== TaskType.EmptyBin;
+      if (needsFiles && (input.fileIds.length < 1 || input.fileIds.length > MAX_JOB_FILES)) {
+        throw invalidParam('taskInfo.fileInfo', { en: `must list 1 to ${MAX_JOB_FILES} files`, zh: `须包含 1 到 ${MAX_JOB_FILES} 个文件` });
+      }
+      if (new Set(input.fileIds).size !== input.fileIds.length) throw invalidParam('taskInfo.fileInfo', { en: 'must not list a file twice', zh: '文件不得重复' });
+      if (input.taskType === TaskType.Move && !input.dstFolder) throw invalidParam('taskInfo.dstFolderId', { en: 'is required for a move', zh: '移动时必填' });
+      const jobId = await ids.next();
+      await store.write(async (repos) => {
+        const space = await resolveSpace(repos, caller.userId, { containerId: input.srcContainerId, shareFolderId: input.shareFolderId });
+        if (input.dstContainerId && input.dstContainerId !== space.containerId) {
+          await resolveSpace(repos, caller.userId, { containerId: input.dstContainerId, shareFolderId: input.shareFolderId });
+        }
+        const target = input.taskType === TaskType.Move ? await folderInSpace(repos, space, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
+        const rows: FileRow[] = [];
+        const failures: FailEntry[] = [];
+        for (const fileId of needsFiles ? input.fileIds : []) {
+          try {
+            rows.push(await check(repos, space, input, fileId, target));
+          } catch (error) {
+            if (!(error instanceof ItemFailure)) throw error;
+            failures.push({ fileId, code: error.code });
+          }
+        }
+        if (failures.length > 0) throw new AppError(failures[0]!.code, undefined, failures);
+        const t = now();
+        await apply(repos, space, input, rows, target, t);
+        await repos.jobs.insert({
+          id: jobId,
+          user_id: caller.userId,
+          container_id: space.containerId,
+          task_type: input.taskType,
+          action_type: input.taskType === TaskType.Delete ? (input.actionType ?? ActionType.Recycle) : (input.actionType ?? null),
+          status: 2,
+          file_count: rows.length,
+          created_at: t,
+          finished_at: t,
+        });
+      });
+      return { jobId, status: 2 };
+    },
+
+    /** `GET jobs`: the caller's tasks, newest first. */
+    async list(caller: Caller, filter: { taskType?: number; status?: number }, offset: number, limit: number) {
+      const { rows, total } = await store.read.jobs.list(caller.userId, filter, offset, limit);
+      return {
+        jobs: rows.map((r) => ({
+          jobId: r.id,
+          taskType: r.task_type,
+          ...(r.action_type !== null ? { actionType: r.action_type } : {}),
+          status: r.status,
+          fileCount: r.file_count,
+          createTime: iso(Number(r.created_at)),
+          ...(r.finished_at !== null ? { finishTime: iso(Number(r.finished_at)) } : {}),
+        })),
+        total,
+      };
+    },
+  };
+}

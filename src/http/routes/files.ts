@@ -46,7 +46,7 @@ export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config)
     },
   });
 
-  app.post<{ Params: ListFilesParams; Body: ListFilesBody; Headers: ShareFolderHeader }>(`${V1}/files/:type`, {
+  app.post<{ Params: ListFilesParams; Body: ListFilesBody; Headers: ShareFolderHeader }>(`${V1}/files/:type(^[01]$)`, {
     config: { kooDrive: true },
     schema: { tags, summary: 'Listing files (0 a folder, 1 the recycle bin)', params: ListFilesParams, headers: ShareFolderHeader, body: ListFilesBody, response: { 200: ListFilesReply } },
     handler: async (req) => {

@@ -125,6 +125,32 @@ export interface JobsTable {
   finished_at: number | null;
 }
 
+export interface UploadsTable {
+  id: string;
+  file_id: string;
+  user_id: string;
+  container_id: string;
+  share_folder_id: string | null;
+  parent_id: string;
+  file_name: string;
+  rename_mode: number | null;
+  sha256: string | null;
+  length: number;
+  part_size: number;
+  created_time: number | null;
+  description: string | null;
+  expires_at: number;
+  created_at: number;
+}
+
+export interface UploadPartsTable {
+  upload_id: string;
+  part_number: number;
+  size: number;
+  sha256: string;
+  path: string;
+}
+
 export interface DB {
   users: UsersTable;
   containers: ContainersTable;
@@ -137,4 +163,6 @@ export interface DB {
   album_scope_dirs: AlbumScopeDirsTable;
   worker_leases: WorkerLeasesTable;
   jobs: JobsTable;
+  uploads: UploadsTable;
+  upload_parts: UploadPartsTable;
 }

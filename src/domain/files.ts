@@ -1,15 +1,13 @@
 import { Readable } from 'node:stream';
 import { newFileId } from '../ids.js';
 import type { FileRow, Repositories } from '../db/repositories/index.js';
-import { BlobTooLargeError, type TempBlob } from '../storage/blob-store.js';
-import type { MediaInfo } from '../media/probe.js';
+import { checkRoomFor, ingest, receiveBody } from './ingest.js';
 import type { Caller, DomainDeps } from './context.js';
-import { AppError, ErrorCode, badRequest, invalidParam, nameTaken, notFound } from './errors.js';
+import { invalidParam, notFound } from './errors.js';
 import { toFileObject, type FileObject, type UrlContext } from './file-view.js';
 import { parseTime } from './folders.js';
 import { checkFileName } from './names.js';
 import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
-import { freeNameIn } from './free-name.js';
 
 export interface SpaceRef {
   containerId: string;
@@ -26,9 +24,7 @@ export interface UploadInput extends SpaceRef {
   length?: number | undefined;
 }
 
-const SHA256 = /^[0-9a-f]{64}$/;
-const integrity = () => new AppError(ErrorCode.IntegrityFailed);
-const quotaExceeded = () => new AppError(ErrorCode.QuotaExceeded);
+export const SHA256 = /^[0-9a-f]{64}$/;
 
 /** A file of the given space, or 13000309: the caller learns nothing of files elsewhere. */
 export async function fileInSpace(repos: Repositories, space: Space, fileId: string): Promise<FileRow> {
@@ -38,14 +34,8 @@ export async function fileInSpace(repos: Repositories, space: Space, fileId: str
 }
 
 export function createFileService(deps: DomainDeps) {
-  const { store, now, blobs, signer } = deps;
+  const { store, now, signer } = deps;
   const urlsFor = (caller: Caller): UrlContext => ({ signer, origin: caller.origin, userId: caller.userId, now: now() });
-
-  async function quotaLeft(space: Space, repos: Repositories): Promise<number> {
-    if (deps.drive.quotaBytes === 0) return Number.MAX_SAFE_INTEGER;
-    const container = await repos.containers.findById(space.containerId);
-    return deps.drive.quotaBytes - Number(container?.used_bytes ?? 0);
-  }
 
   return {
     /**
@@ -59,46 +49,12 @@ export function createFileService(deps: DomainDeps) {
       const parentRef = input.parentFolder || ROOT;
       const space = await resolveSpace(store.read, caller.userId, input);
       await folderInSpace(store.read, space, parentRef, 'parentFolder');
-      if (input.length !== undefined && input.length > deps.drive.maxFileSize) throw invalidParam('file', maxSizeRule(deps.drive.maxFileSize));
-      if (input.length !== undefined && input.length > (await quotaLeft(space, store.read))) throw quotaExceeded();
+      if (input.length !== undefined) await checkRoomFor(deps, space, input.length);
 
-      let temp: TempBlob;
-      try {
-        // A request without a body uploads an empty file.
-        temp = await blobs.receive(body ?? Readable.from([]), deps.drive.maxFileSize);
-      } catch (error) {
-        if (error instanceof BlobTooLargeError) throw invalidParam('file', maxSizeRule(deps.drive.maxFileSize));
-        // A client that goes away mid-body is its own failure; the disk's failures are ours (500).
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOSPC' || code === 'EIO' || code === 'EROFS') throw error;
-        throw badRequest({ en: 'Bad request: the upload was interrupted', zh: '请求错误：上传中断' });
-      }
-      try {
-        if (input.sha256 !== undefined && input.sha256 !== temp.sha256) throw integrity();
-        if (input.length !== undefined && input.length !== temp.size) throw integrity();
-        const media = await deps.probe(temp.path);
-        const id = newFileId();
-        const row = await deps.blobLocks.with(temp.sha256, async () => {
-          await blobs.commit(temp);
-          return store.write(async (repos) => {
-            const s = await resolveSpace(repos, caller.userId, input);
-            const parent = await folderInSpace(repos, s, parentRef, 'parentFolder');
-            if (temp.size > (await quotaLeft(s, repos))) throw quotaExceeded();
-            const name = await freeNameIn(repos, parent.id, input.fileName);
-            if (name !== input.fileName && input.renameMode === 3) throw nameTaken();
-            const t = now();
-            const file = contentRow({ id, space: s, parentId: parent.id, name, ownerId: caller.userId, createdTime: createdTime ?? t, now: t, temp, media });
-            await repos.files.insert(file);
-            await repos.blobs.addRef(temp.sha256, temp.size, t);
-            await repos.containers.addUsage(s.containerId, temp.size);
-            return file;
-          });
-        });
-        return toFileObject(row, urlsFor(caller));
-      } catch (error) {
-        await blobs.discard(temp);
-        throw error;
-      }
+      // A request without a body uploads an empty file.
+      const temp = await receiveBody(deps, body ?? Readable.from([]), deps.drive.maxFileSize);
+      const row = await ingest(deps, caller, { ...input, parentRef, createdTime, fileId: newFileId() }, temp, input);
+      return toFileObject(row, urlsFor(caller));
     },
 
     /** `files/{fileId}/detail` in the space the caller names. */
@@ -107,45 +63,5 @@ export function createFileService(deps: DomainDeps) {
       return toFileObject(await fileInSpace(store.read, space, fileId), urlsFor(caller));
     },
   };
-}
-
-/** The row of a file whose content has just been received and probed. */
-function contentRow(a: {
-  id: string;
-  space: Space;
-  parentId: string;
-  name: string;
-  ownerId: string;
-  createdTime: number;
-  now: number;
-  temp: TempBlob;
-  media: MediaInfo;
-}): FileRow {
-  return {
-    id: a.id,
-    container_id: a.space.containerId,
-    parent_id: a.parentId,
-    name: a.name,
-    file_type: a.media.fileType,
-    mime_type: a.media.mimeType,
-    size: a.temp.size,
-    owner_id: a.ownerId,
-    description: null,
-    created_time: a.createdTime,
-    edited_time: a.now,
-    recycled: 0,
-    sha256: a.temp.sha256,
-    take_time: a.media.takeTime,
-    width: a.media.width,
-    height: a.media.height,
-    duration: a.media.duration,
-    media_error: a.media.mediaError,
-    recycled_at: null,
-    recycled_with: null,
-  };
-}
-
-function maxSizeRule(max: number) {
-  return { en: `must be at most ${max} bytes`, zh: `最大 ${max} 字节` };
 }
 

@@ -20,8 +20,13 @@ export interface ByteRange {
  * stays flat) and become durable before the database commit that references them.
  */
 export interface BlobStore {
-  /** Streams `source` to a temporary blob, hashing on the way; refuses more than `maxBytes`. */
-  receive(source: Readable, maxBytes: number): Promise<TempBlob>;
+  /**
+   * Streams `source` to a temporary blob, hashing on the way; refuses more than `maxBytes`.
+   * With `holdFor` (an upload ID) it is a part kept with that upload (until it completes or expires).
+   */
+  receive(source: Readable, maxBytes: number, holdFor?: string): Promise<TempBlob>;
+  /** Removes every part kept for an upload. */
+  discardUpload(uploadId: string): Promise<void>;
   /** Joins temporary blobs (upload parts) into one, in order, hashing on the way. */
   concat(parts: readonly TempBlob[]): Promise<TempBlob>;
   /** Makes the temporary blob the stored content of its sha256 (fsync, rename, directory fsync). */

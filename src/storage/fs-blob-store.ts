@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { BlobTooLargeError, type BlobStore, type ByteRange, type TempBlob } from './blob-store.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A sha256 is the only key: anything else could name a path outside the root. */
 function checkKey(sha256: string): void {
@@ -45,7 +46,12 @@ function hashing(max: number): Transform & { digest: () => { sha256: string; siz
 export function createFsBlobStore(dataDir: string): BlobStore {
   const root = path.join(dataDir, 'blobs');
   const tmpDir = path.join(root, 'tmp');
+  const partsDir = path.join(root, 'parts');
   fs.mkdirSync(tmpDir, { recursive: true });
+  const uploadDir = (uploadId: string): string => {
+    if (!UPLOAD_ID.test(uploadId)) throw new Error(`not an upload ID: ${JSON.stringify(uploadId)}`);
+    return path.join(partsDir, uploadId);
+  };
   const finalPath = (sha256: string): string => {
     checkKey(sha256);
     return path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
@@ -76,8 +82,14 @@ export function createFsBlobStore(dataDir: string): BlobStore {
   }
 
   return {
-    receive(source, maxBytes) {
-      return receiveInto(path.join(tmpDir, randomUUID()), [source], maxBytes);
+    async receive(source, maxBytes, holdFor) {
+      const dir = holdFor === undefined ? tmpDir : uploadDir(holdFor);
+      if (holdFor !== undefined) await fsp.mkdir(dir, { recursive: true });
+      return receiveInto(path.join(dir, randomUUID()), [source], maxBytes);
+    },
+
+    async discardUpload(uploadId) {
+      await fsp.rm(uploadDir(uploadId), { recursive: true, force: true });
     },
 
     concat(parts) {
@@ -102,7 +114,8 @@ export function createFsBlobStore(dataDir: string): BlobStore {
     },
 
     async discard(temp) {
-      if (path.dirname(temp.path) === tmpDir) await fsp.rm(temp.path, { force: true });
+      const dir = path.dirname(temp.path);
+      if (dir === tmpDir || path.dirname(dir) === partsDir) await fsp.rm(temp.path, { force: true });
     },
 
     async exists(sha256) {

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-drive.js';
 import * as m0003 from './0003-jobs.js';
+import * as m0004 from './0004-uploads.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-drive': m0002,
   '0003-jobs': m0003,
+  '0004-uploads': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -7,6 +7,7 @@ import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
 import { blobsRepository } from './blobs.js';
 import { jobsRepository } from './jobs.js';
+import { uploadsRepository } from './uploads.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -19,6 +20,7 @@ export function bindRepositories(db: QueryRunner) {
     workers: workersRepository(db),
     blobs: blobsRepository(db),
     jobs: jobsRepository(db),
+    uploads: uploadsRepository(db),
   };
 }
 
@@ -30,3 +32,4 @@ export type { FamilyRow } from './families.js';
 export type { AlbumRow } from './albums.js';
 export type { BlobRow } from './blobs.js';
 export type { JobRow } from './jobs.js';
+export type { UploadRow, UploadPartRow } from './uploads.js';

@@ -20,6 +20,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { contentRoutes } from './http/routes/content.js';
 import { jobRoutes } from './http/routes/jobs.js';
+import { uploadRoutes } from './http/routes/uploads.js';
 import { systemRoutes } from './http/routes/system.js';
 import './http/types.js';
 
@@ -93,7 +94,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     openapi: {
       openapi: '3.1.0',
       info: { title: 'albumd — KooDrive album API', version: '0.1.0' },
-      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Auth' }],
+      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Uploads' }, { name: 'Auth' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -116,6 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fileRoutes(app, domain, config);
   contentRoutes(app, domain, config);
   jobRoutes(app, domain, config);
+  uploadRoutes(app, domain, config);
 
   // At start-up nothing of this process is half-written, except temporary files it makes from now on;
   // per-blob locks keep the sweep off uploads that commit meanwhile.
@@ -124,7 +126,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     return undefined;
   });
   const sweepTimer = setInterval(() => {
-    domain.sweeper.sweep(SWEEP_EVERY_MS).catch((error: unknown) => app.log.error({ err: error }, 'blob sweep failed'));
+    domain.uploads
+      .expire()
+      .then(() => domain.sweeper.sweep(SWEEP_EVERY_MS))
+      .catch((error: unknown) => app.log.error({ err: error }, 'blob sweep failed'));
   }, SWEEP_EVERY_MS);
   sweepTimer.unref();
 

@@ -6,6 +6,7 @@ import { createContentService } from './content.js';
 import { createFileListService } from './file-list.js';
 import { createRenameService } from './file-rename.js';
 import { createJobService } from './jobs.js';
+import { createMultipartService } from './multipart.js';
 import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
@@ -19,6 +20,7 @@ export function createDomain(deps: DomainDeps) {
     folders: createFolderService(deps),
     files: { ...createFileService(deps), ...createFileListService(deps), ...createRenameService(deps) },
     jobs: createJobService(deps),
+    uploads: createMultipartService(deps),
     content: createContentService(deps),
     sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },

@@ -3,14 +3,18 @@ import type { Signer } from './signing.js';
 export const URL_TTL_MS = 3600_000;
 const V1 = '/koodrive/ose/v1';
 
-export type UrlKind = 'content' | 'thumbnail';
+export type UrlKind = 'content' | 'thumbnail' | 'part';
 
 export interface SignedParams {
   uid?: string;
   exp?: string;
   sig?: string;
+  /** Thumbnail size, or for a part `<uploadId>:<partNumber>`: signed with the rest. */
   size?: string;
+  part?: string;
 }
+
+const EXTRA_PARAM: Record<UrlKind, 'size' | 'part'> = { content: 'size', thumbnail: 'size', part: 'part' };
 
 const message = (kind: UrlKind, fileId: string, userId: string, exp: string, size: string): string =>
   `${kind}\n${fileId}\n${userId}\n${exp}\n${size}`;
@@ -20,7 +24,7 @@ export function signedUrl(signer: Signer, origin: string, kind: UrlKind, fileId:
   // Whole minutes keep a file's URL stable for a while, so clients can cache what it fetches.
   const exp = String(Math.ceil((now + URL_TTL_MS) / 60_000) * 60_000);
   const sig = signer.sign(message(kind, fileId, userId, exp, size));
-  const query = new URLSearchParams({ ...(size ? { size } : {}), uid: userId, exp, sig });
+  const query = new URLSearchParams({ ...(size ? { [EXTRA_PARAM[kind]]: size } : {}), uid: userId, exp, sig });
   return `${origin}${V1}/files/${fileId}/${kind}?${query.toString()}`;
 }
 
@@ -28,5 +32,5 @@ export function signedUrl(signer: Signer, origin: string, kind: UrlKind, fileId:
 export function verifySignedUrl(signer: Signer, kind: UrlKind, fileId: string, q: SignedParams, now: number): string | undefined {
   if (!q.uid || !q.exp || !q.sig || !/^\d{1,15}$/.test(q.exp)) return undefined;
   if (Number(q.exp) <= now) return undefined;
-  return signer.verify(message(kind, fileId, q.uid, q.exp, q.size ?? ''), q.sig) ? q.uid : undefined;
+  return signer.verify(message(kind, fileId, q.uid, q.exp, q[EXTRA_PARAM[kind]] ?? ''), q.sig) ? q.uid : undefined;
 }

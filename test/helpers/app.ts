@@ -91,12 +91,12 @@ export interface ApiResult {
 }
 
 /** A thin client over app.inject for one user: JSON in, parsed JSON out. */
-export function client(t: TestApp, user: TestUser) {
+export function client(t: TestApp, user: TestUser, clock: () => number = Date.now) {
   const call = async (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> => {
     const res = await t.app.inject({
       method,
       url,
-      headers: { ...authHeaders(user), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: { ...authHeaders(user), 'x-date': formatXDate(clock()), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(payload !== undefined ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
     });
     return { status: res.statusCode, body: res.json(), headers: res.headers };
@@ -116,7 +116,7 @@ export function client(t: TestApp, user: TestUser) {
       const res = await t.app.inject({
         method: 'POST',
         url: `/koodrive/ose/v1/files/upload?${q.toString()}`,
-        headers: { ...authHeaders(user), 'content-type': 'application/octet-stream' },
+        headers: { ...authHeaders(user), 'x-date': formatXDate(clock()), 'content-type': 'application/octet-stream' },
         payload: body,
       });
       return { status: res.statusCode, body: res.json(), headers: res.headers };

@@ -45,6 +45,18 @@ export function filesRepository(runner: QueryRunner) {
       if (page.fileType !== undefined) q = q.where('file_type', '=', page.fileType);
       return pageOf(q, page);
     },
+    /** A file with this content in one of these spaces (what a rapid upload may copy). */
+    withContent(sha256: string, size: number, containerIds: readonly string[]): Promise<FileRow | undefined> {
+      if (containerIds.length === 0) return Promise.resolve(undefined);
+      return db
+        .selectFrom('files')
+        .selectAll()
+        .where('sha256', '=', sha256)
+        .where('size', '=', size)
+        .where('container_id', 'in', containerIds)
+        .limit(1)
+        .executeTakeFirst();
+    },
     /** The item and everything below it (any depth), recycled or not. */
     async subtree(id: string): Promise<FileRow[]> {
       return db

@@ -35,6 +35,17 @@ export function usersRepository(runner: QueryRunner) {
     async personalSpaceOf(id: string) {
       return (await personalSpace(runner, { id })).rows[0];
     },
+    /** Every space the user may read: its personal space and the spaces of its families. */
+    async containerIdsOf(id: string): Promise<string[]> {
+      const personal = await db.selectFrom('users').select('container_id').where('id', '=', id).executeTakeFirst();
+      const families = await db
+        .selectFrom('family_members')
+        .innerJoin('families', 'families.group_id', 'family_members.group_id')
+        .select('families.container_id')
+        .where('family_members.user_id', '=', id)
+        .execute();
+      return [...(personal ? [personal.container_id] : []), ...families.map((f) => f.container_id)];
+    },
     async adjustAlbumCount(id: string, delta: number): Promise<void> {
       await addAlbums(runner, { id, delta });
     },

@@ -168,3 +168,58 @@ export const JobsReply = Type.Object({
   total: Type.Integer(),
   ...Envelope,
 });
+
+export const CreateUploadBody = Type.Object({
+  fileName: Type.String({ minLength: 1, maxLength: 250 }),
+  containerId: Id('the space'),
+  parentFolder: Type.Optional(Nullable(Type.Array(Type.String({ maxLength: 128 }), { maxItems: 1, description: '[folder ID] or ["root"] (default)' }))),
+  length: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'bytes' }),
+  sha256: Type.Optional(Type.String({ maxLength: 64, description: 'hex; checked at complete, and enables rapid upload' })),
+  uploadMode: Type.Optional(Type.Unsafe<'put' | 'multipart'>({ type: 'string', enum: ['put', 'multipart'], description: 'put (default): one part up to 5 GiB; multipart: 8 MiB parts' })),
+  mimeType: Type.Optional(Type.String({ maxLength: 128, description: 'ignored: the type comes from the bytes' })),
+  fileType: Type.Optional(Type.String({ maxLength: 4, description: 'ignored: the type comes from the bytes' })),
+  createdTime: Type.Optional(Type.String({ maxLength: 40 })),
+  description: Type.Optional(Type.String({ maxLength: 2048 })),
+  renameMode: Type.Optional(IntEnum([2, 3] as const, '3 refuses a taken name')),
+});
+export type CreateUploadBody = Static<typeof CreateUploadBody>;
+
+const PartInfo = Type.Object({ partNumber: Type.Integer(), partOffset: Type.Integer(), partSize: Type.Integer(), uploadUrl: Type.String() });
+
+export const CreateUploadReply = Type.Object({
+  ...Type.Partial(MediaFileObject).properties,
+  fileId: Type.String(),
+  uploadId: Type.String(),
+  rapidUpload: Type.Boolean(),
+  exist: Type.Boolean(),
+  containerId: Type.String(),
+  fileName: Type.String(),
+  parentFolder: Type.Array(Type.String()),
+  multiParts: Type.Array(PartInfo),
+  ...Envelope,
+});
+
+export const UploadUrlBody = Type.Object({
+  fileId: Type.String({ minLength: 1, maxLength: 64 }),
+  uploadId: Type.String({ minLength: 1, maxLength: 64 }),
+  containerId: Type.Optional(Type.String({ maxLength: 128 })),
+  multiParts: Type.Optional(Type.Array(Type.Object({ partNumber: Type.Integer({ minimum: 1, maximum: 10000 }) }), { maxItems: 10000 })),
+});
+export type UploadUrlBody = Static<typeof UploadUrlBody>;
+
+export const UploadUrlReply = Type.Object({ fileId: Type.String(), uploadId: Type.String(), multiParts: Type.Array(PartInfo), ...Envelope });
+
+export const CompleteBody = Type.Object({
+  fileId: Type.String({ minLength: 1, maxLength: 64 }),
+  uploadId: Type.String({ minLength: 1, maxLength: 64 }),
+  containerId: Id('the space'),
+});
+export type CompleteBody = Static<typeof CompleteBody>;
+
+export const PartQuery = Type.Object({
+  part: Type.Optional(Type.String({ maxLength: 100 })),
+  uid: Type.Optional(Type.String({ maxLength: 64 })),
+  exp: Type.Optional(Type.String({ maxLength: 20 })),
+  sig: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type PartQuery = Static<typeof PartQuery>;

@@ -55,7 +55,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const store = deps.store ?? createStore(config.database);
   if (!deps.store) await store.migrate();
   const lease = await leaseWorkerId(store, 'server');
-  const domain = createDomain(domainDeps(config, store, lease.workerId, deps.now));
+  const services = domainDeps(config, store, lease.workerId, deps.now);
+  const domain = createDomain(services);
 
   const app = Fastify({
     logger: deps.logger === false ? false : { level: config.logLevel },
@@ -136,6 +137,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.addHook('onClose', async () => {
     clearInterval(sweepTimer);
     await startupSweep;
+    await domain.thumbnails.idle();
+    await services.renderer.close();
     await lease.release().catch(() => undefined);
     if (!deps.store) await store.close();
   });

@@ -17,6 +17,8 @@ export interface Config {
   limits: { albumsPerOwner: number };
   /** Bytes per space (0: unlimited) and per file. */
   drive: { quotaBytes: number; maxFileSize: number };
+  /** Thumbnails made at once in the background. */
+  thumbnailConcurrency: number;
   /** Origin put in front of signed URLs; by default the one the request came to. */
   publicUrl: string | undefined;
 }
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxFileSize: readInt(env, 'ALBUMD_MAX_FILE_SIZE', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER, problems),
     },
     publicUrl: readUrl(env, 'ALBUMD_PUBLIC_URL', problems),
+    thumbnailConcurrency: readInt(env, 'ALBUMD_THUMBNAIL_CONCURRENCY', 1, 1, 64, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

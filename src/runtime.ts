@@ -4,7 +4,11 @@ import type { DomainDeps } from './domain/context.js';
 import { createSigner } from './domain/signing.js';
 import { KeyedLock } from './domain/keyed-lock.js';
 import { createSnowflake } from './ids.js';
-import { probe } from './media/probe.js';
+import { PIXEL_LIMIT, probe } from './media/probe.js';
+import { HeicDecoder } from './media/heic-pool.js';
+import { createRenderer, findFfmpeg } from './media/thumbnails.js';
+import { WorkQueue } from './media/work-queue.js';
+import { createThumbStore } from './storage/thumb-store.js';
 import { resolveSecret } from './secrets.js';
 import { createBlobStore } from './storage/blob-store.js';
 
@@ -21,5 +25,8 @@ export function domainDeps(config: Config, store: Store, workerId: number, now: 
     signer: createSigner(resolveSecret(config.dataDir, config.secret), config.secretPrevious),
     drive: config.drive,
     blobLocks: new KeyedLock(),
+    thumbs: createThumbStore(config.dataDir),
+    renderer: createRenderer(new HeicDecoder(PIXEL_LIMIT), findFfmpeg()),
+    thumbnailQueue: new WorkQueue(config.thumbnailConcurrency),
   };
 }

@@ -12,7 +12,7 @@ export interface SweepReport {
  * content the database never heard of (a crash between the blob's rename and the commit) goes too.
  */
 export function createBlobSweeper(deps: DomainDeps) {
-  const { store, blobs, now, blobLocks } = deps;
+  const { store, blobs, now, blobLocks, thumbs } = deps;
   return {
     /**
      * @param graceMs content unreferenced (or unknown) for less than this stays
@@ -28,6 +28,7 @@ export function createBlobSweeper(deps: DomainDeps) {
           await blobLocks.with(sha256, async () => {
             if (await store.write((repos) => repos.blobs.forgetUnreferenced(sha256))) {
               await blobs.remove(sha256);
+              await thumbs.remove(sha256);
               report.unreferencedRemoved += 1;
             }
           });
@@ -39,6 +40,7 @@ export function createBlobSweeper(deps: DomainDeps) {
         await blobLocks.with(sha256, async () => {
           if (!(await store.read.blobs.find(sha256))) {
             await blobs.remove(sha256);
+            await thumbs.remove(sha256);
             report.orphansRemoved += 1;
           }
         });

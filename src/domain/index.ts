@@ -7,6 +7,7 @@ import { createFileListService } from './file-list.js';
 import { createRenameService } from './file-rename.js';
 import { createJobService } from './jobs.js';
 import { createMultipartService } from './multipart.js';
+import { createThumbnailService } from './thumbnails.js';
 import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
@@ -21,6 +22,7 @@ export function createDomain(deps: DomainDeps) {
     files: { ...createFileService(deps), ...createFileListService(deps), ...createRenameService(deps) },
     jobs: createJobService(deps),
     uploads: createMultipartService(deps),
+    thumbnails: createThumbnailService(deps),
     content: createContentService(deps),
     sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },

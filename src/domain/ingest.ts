@@ -6,6 +6,7 @@ import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, badRequest, invalidParam, nameTaken } from './errors.js';
 import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, type Space } from './spaces.js';
+import { scheduleThumbnails } from './thumbnails.js';
 
 /** Where received content becomes a file, and what the client said it would be. */
 export interface IngestTarget {
@@ -64,7 +65,7 @@ export async function ingest(
       throw new AppError(ErrorCode.IntegrityFailed);
     }
     const media = await deps.probe(temp.path);
-    return await deps.blobLocks.with(temp.sha256, async () => {
+    const row = await deps.blobLocks.with(temp.sha256, async () => {
       await blobs.commit(temp);
       return store.write(async (repos) => {
         const space = await resolveSpace(repos, caller.userId, target);
@@ -80,6 +81,8 @@ export async function ingest(
         return file;
       });
     });
+    scheduleThumbnails(deps, row.sha256!, row.mime_type, row.file_type);
+    return row;
   } catch (error) {
     await blobs.discard(temp);
     throw error;

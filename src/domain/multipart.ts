@@ -12,6 +12,7 @@ import { checkRoomFor, contentRow, ingest, receiveBody } from './ingest.js';
 import { checkFileName, codePoints } from './names.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';
+import { scheduleThumbnails } from './thumbnails.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;
@@ -118,6 +119,7 @@ export function createMultipartService(deps: DomainDeps) {
             await repos.containers.addUsage(s.containerId, input.length);
             return file;
           });
+          scheduleThumbnails(deps, sha256, row.mime_type, row.file_type);
           const view = toFileObject(row, { signer, origin: caller.origin, userId: caller.userId, now: now() });
           return { ...view, fileId, uploadId: '', rapidUpload: true, exist: true, containerId: space.containerId, multiParts: [] as PartInfo[] };
         }

@@ -15,6 +15,8 @@ export interface SignedParams {
 }
 
 const EXTRA_PARAM: Record<UrlKind, 'size' | 'part'> = { content: 'size', thumbnail: 'size', part: 'part' };
+// A thumbnail URL may ask for any size of the same file; a part URL is for that one part.
+const EXTRA_SIGNED: Record<UrlKind, boolean> = { content: true, thumbnail: false, part: true };
 
 const message = (kind: UrlKind, fileId: string, userId: string, exp: string, size: string): string =>
   `${kind}\n${fileId}\n${userId}\n${exp}\n${size}`;
@@ -23,7 +25,7 @@ const message = (kind: UrlKind, fileId: string, userId: string, exp: string, siz
 export function signedUrl(signer: Signer, origin: string, kind: UrlKind, fileId: string, userId: string, now: number, size = ''): string {
   // Whole minutes keep a file's URL stable for a while, so clients can cache what it fetches.
   const exp = String(Math.ceil((now + URL_TTL_MS) / 60_000) * 60_000);
-  const sig = signer.sign(message(kind, fileId, userId, exp, size));
+  const sig = signer.sign(message(kind, fileId, userId, exp, EXTRA_SIGNED[kind] ? size : ''));
   const query = new URLSearchParams({ ...(size ? { [EXTRA_PARAM[kind]]: size } : {}), uid: userId, exp, sig });
   return `${origin}${V1}/files/${fileId}/${kind}?${query.toString()}`;
 }
@@ -32,5 +34,6 @@ export function signedUrl(signer: Signer, origin: string, kind: UrlKind, fileId:
 export function verifySignedUrl(signer: Signer, kind: UrlKind, fileId: string, q: SignedParams, now: number): string | undefined {
   if (!q.uid || !q.exp || !q.sig || !/^\d{1,15}$/.test(q.exp)) return undefined;
   if (Number(q.exp) <= now) return undefined;
-  return signer.verify(message(kind, fileId, q.uid, q.exp, q[EXTRA_PARAM[kind]] ?? ''), q.sig) ? q.uid : undefined;
+  const extra = EXTRA_SIGNED[kind] ? (q[EXTRA_PARAM[kind]] ?? '') : '';
+  return signer.verify(message(kind, fileId, q.uid, q.exp, extra), q.sig) ? q.uid : undefined;
 }

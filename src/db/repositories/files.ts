@@ -45,6 +45,10 @@ export function filesRepository(runner: QueryRunner) {
       if (page.fileType !== undefined) q = q.where('file_type', '=', page.fileType);
       return pageOf(q, page);
     },
+    /** Marks every file with this content as unreadable media (once decoding has failed). */
+    async setMediaError(sha256: string, message: string): Promise<void> {
+      await db.updateTable('files').set({ media_error: message }).where('sha256', '=', sha256).where('media_error', 'is', null).execute();
+    },
     /** A file with this content in one of these spaces (what a rapid upload may copy). */
     withContent(sha256: string, size: number, containerIds: readonly string[]): Promise<FileRow | undefined> {
       if (containerIds.length === 0) return Promise.resolve(undefined);

@@ -4,7 +4,7 @@ import type { Domain } from '../../domain/index.js';
 import { catalogueMessage, successMessage } from '../../domain/errors.js';
 import { callerWithOrigin } from '../caller.js';
 import { ok } from '../reply.js';
-import { DownloadBody, DownloadReply, FileParams, ShareFolderHeader, SignedQuery } from '../schemas/files.js';
+import { DownloadBody, DownloadReply, FileParams, ShareFolderHeader, SignedQuery, ThumbnailQuery } from '../schemas/files.js';
 
 const V1 = '/koodrive/ose/v1';
 const tags = ['Files'];
@@ -46,6 +46,30 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
         reply.header('content-length', size);
       }
       return reply.send(content.open(range));
+    },
+  });
+
+  // With the KooDrive headers, or as a signed URL (thumbnailUrl): either is the credential.
+  app.get<{ Params: FileParams; Querystring: ThumbnailQuery }>(`${V1}/files/:fileId/thumbnail`, {
+    config: { kooDrive: true, public: true },
+    schema: { tags, summary: 'Thumbnail (albumd): s 256, m 720, l 1440 px long edge', params: FileParams, querystring: ThumbnailQuery },
+    handler: async (req, reply) => {
+      const q = req.query;
+      const size = q.size ?? 'm';
+      const who =
+        q.sig !== undefined
+          ? { signed: { uid: q.uid, exp: q.exp, sig: q.sig, size } }
+          : await domain.auth.authenticate({
+              authorization: req.headers.authorization,
+              userId: req.headers['x-user-id'] as string | undefined,
+              xDate: req.headers['x-date'] as string | undefined,
+            });
+      const thumb = await domain.thumbnails.open(req.params.fileId, size, who);
+      return reply
+        .header('cache-control', 'private, max-age=3600')
+        .header('etag', `"${thumb.sha256}-${size}"`)
+        .type('image/jpeg')
+        .send(thumb.stream);
     },
   });
 }

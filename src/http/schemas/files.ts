@@ -223,3 +223,11 @@ export const PartQuery = Type.Object({
   sig: Type.Optional(Type.String({ maxLength: 128 })),
 });
 export type PartQuery = Static<typeof PartQuery>;
+
+export const ThumbnailQuery = Type.Object({
+  size: Type.Optional(Type.Unsafe<'s' | 'm' | 'l'>({ type: 'string', enum: ['s', 'm', 'l'], description: '256, 720 (default) or 1440 px long edge' })),
+  uid: Type.Optional(Type.String({ maxLength: 64 })),
+  exp: Type.Optional(Type.String({ maxLength: 20 })),
+  sig: Type.Optional(Type.String({ maxLength: 128 })),
+});
+export type ThumbnailQuery = Static<typeof ThumbnailQuery>;

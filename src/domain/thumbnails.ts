@@ -1,0 +1,50 @@
+import type { Readable } from 'node:stream';
+import { SIZE_NAMES, type ThumbnailSize } from '../media/thumbnails.js';
+import { fileVisibleTo } from './access.js';
+import type { DomainDeps } from './context.js';
+import { notFound, unauthenticated } from './errors.js';
+import { isMedia } from './file-view.js';
+import { verifySignedUrl, type SignedParams } from './urls.js';
+
+/** Makes the three thumbnails of a content, or records on its files that it cannot be decoded. */
+async function generate(deps: DomainDeps, sha256: string, mimeType: string): Promise<void> {
+  if (SIZE_NAMES.every((s) => deps.thumbs.has(sha256, s))) return;
+  let images;
+  try {
+    images = await deps.renderer.render(deps.blobs.localPath(sha256), mimeType);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.slice(0, 200) : 'unreadable media';
+    await deps.store.write((repos) => repos.files.setMediaError(sha256, message));
+    images = await deps.renderer.placeholder();
+  }
+  for (const size of SIZE_NAMES) await deps.thumbs.write(sha256, size, images[size]);
+}
+
+/** Queues the thumbnails of newly stored media (never on the request path). */
+export function scheduleThumbnails(deps: DomainDeps, sha256: string, mimeType: string, fileType: string): void {
+  if (isMedia(fileType)) void deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, mimeType));
+}
+
+export function createThumbnailService(deps: DomainDeps) {
+  const { store, now, signer, thumbs } = deps;
+  return {
+    /**
+     * A thumbnail for a signed URL or an authenticated caller; a missing one is made now (joining
+     * the queue's work if it is already under way). Undecodable media get the placeholder.
+     */
+    async open(fileId: string, size: ThumbnailSize, who: { signed: SignedParams } | { userId: string }): Promise<{ stream: Readable; sha256: string }> {
+      let userId: string | undefined;
+      if ('signed' in who) userId = verifySignedUrl(signer, 'thumbnail', fileId, who.signed, now());
+      else userId = who.userId;
+      if (userId === undefined) throw unauthenticated();
+      const file = await fileVisibleTo(store.read, userId, fileId);
+      if (file.recycled !== 0 || file.sha256 === null || !isMedia(file.file_type)) throw notFound();
+      const sha256 = file.sha256;
+      if (!thumbs.has(sha256, size)) await deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, file.mime_type));
+      if (!thumbs.has(sha256, size)) throw notFound();
+      return { stream: thumbs.read(sha256, size), sha256 };
+    },
+    /** Resolves once the background queue is empty (tests and benchmarks). */
+    idle: () => deps.thumbnailQueue.idle(),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Background work with bounded concurrency, one task per key at a time: asking again for a key
+ * that is queued or running joins that task instead of adding another.
+ */
+export class WorkQueue {
+  private readonly waiting: { key: string; run: () => Promise<void>; done: Promise<void>; settle: () => void }[] = [];
+  private readonly byKey = new Map<string, Promise<void>>();
+  private running = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly concurrency: number) {}
+
+  /** Queues `run` under `key` (unless that key is already pending); resolves when it has run. */
+  push(key: string, run: () => Promise<void>): Promise<void> {
+    const existing = this.byKey.get(key);
+    if (existing) return existing;
+    let settle!: () => void;
+    const done = new Promise<void>((resolve) => (settle = resolve));
+    this.byKey.set(key, done);
+    this.waiting.push({ key, run, done, settle });
+    this.pump();
+    return done;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    if (this.running === 0 && this.waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.waiting.length > 0) {
+      const task = this.waiting.shift()!;
+      this.running += 1;
+      // A task's failure is its own business (it records it); the queue goes on.
+      void task
+        .run()
+        .catch(() => undefined)
+        .finally(() => {
+          this.running -= 1;
+          this.byKey.delete(task.key);
+          task.settle();
+          this.pump();
+          if (this.running === 0 && this.waiting.length === 0) {
+            const waiters = this.idleWaiters;
+            this.idleWaiters = [];
+            waiters.forEach((w) => w());
+          }
+        });
+    }
+  }
+}

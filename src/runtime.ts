@@ -4,7 +4,8 @@ import type { DomainDeps } from './domain/context.js';
 import { createSigner } from './domain/signing.js';
 import { KeyedLock } from './domain/keyed-lock.js';
 import { createSnowflake } from './ids.js';
-import { PIXEL_LIMIT, probe } from './media/probe.js';
+import { PIXEL_LIMIT, createProber } from './media/probe.js';
+import { findFfprobe } from './media/ffprobe.js';
 import { HeicDecoder } from './media/heic-pool.js';
 import { createRenderer, findFfmpeg } from './media/thumbnails.js';
 import { WorkQueue } from './media/work-queue.js';
@@ -21,7 +22,7 @@ export function domainDeps(config: Config, store: Store, workerId: number, now: 
     limits: config.limits,
     xDateToleranceSeconds: config.xDateToleranceSeconds,
     blobs: createBlobStore(config.dataDir),
-    probe,
+    probe: createProber({ ffprobe: findFfprobe() }),
     signer: createSigner(resolveSecret(config.dataDir, config.secret), config.secretPrevious),
     drive: config.drive,
     blobLocks: new KeyedLock(),

@@ -115,7 +115,8 @@ export function contentRow(
     edited_time: now,
     recycled: 0,
     sha256: content.sha256,
-    take_time: media.takeTime,
+    // The shooting time when the content has one, else createdTime: albums sort on it as stored.
+    take_time: media.takeTime ?? target.createdTime ?? now,
     width: media.width,
     height: media.height,
     duration: media.duration,

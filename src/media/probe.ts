@@ -4,6 +4,7 @@ import { fileTypeFromFile } from 'file-type';
 import sharp from 'sharp';
 import { FileType, ISO_BMFF, fileTypeOf } from './types.js';
 import { readIsoBmff } from './video-meta.js';
+import { readWithFfprobe } from './ffprobe.js';
 
 export interface MediaInfo {
   mimeType: string;
@@ -73,16 +74,29 @@ async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'heigh
   return { width, height, takeTime };
 }
 
+export interface ProbeOptions {
+  /** ffprobe, when installed: videos in containers mp4box does not read (WebM, MKV, AVI). */
+  ffprobe?: string | undefined;
+}
+
 /** What a stored file is, read from its bytes: type, size in pixels, duration, shooting time. */
-export async function probe(file: string): Promise<MediaInfo> {
+export function createProber(options: ProbeOptions = {}): (file: string) => Promise<MediaInfo> {
+  return (file) => probe(file, options);
+}
+
+export async function probe(file: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   const detected = await fileTypeFromFile(file).catch(() => undefined);
   const mimeType = detected?.mime ?? ((await looksLikeText(file)) ? 'text/plain' : 'application/octet-stream');
   const info: MediaInfo = { mimeType, fileType: fileTypeOf(mimeType), width: null, height: null, duration: null, takeTime: null, mediaError: null };
   try {
     if (info.fileType === FileType.Image) Object.assign(info, await imageMeta(file));
-    else if (info.fileType === FileType.Video && ISO_BMFF.has(mimeType)) {
-      const video = await readIsoBmff(file);
-      Object.assign(info, { width: video.width, height: video.height, duration: video.duration, takeTime: video.createdAt });
+    else if (info.fileType === FileType.Video) {
+      const video = ISO_BMFF.has(mimeType)
+        ? await readIsoBmff(file).catch((error: unknown) => (options.ffprobe ? readWithFfprobe(options.ffprobe, file) : Promise.reject(error)))
+        : options.ffprobe
+          ? await readWithFfprobe(options.ffprobe, file)
+          : undefined;
+      if (video) Object.assign(info, { width: video.width, height: video.height, duration: video.duration, takeTime: video.createdAt });
     }
   } catch (error) {
     info.mediaError = error instanceof Error ? error.message.slice(0, 200) : 'unreadable media';

@@ -18,10 +18,12 @@ export interface Renderer {
   close(): Promise<void>;
 }
 
-/** Debian's ffmpeg when installed: video thumbnails are then real frames. */
+let found: string | null | undefined;
+
+/** Debian's ffmpeg when installed (looked for once per process): video thumbnails are then real frames. */
 export function findFfmpeg(): string | undefined {
-  const probe = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore', timeout: 5000 });
-  return probe.status === 0 ? 'ffmpeg' : undefined;
+  if (found === undefined) found = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore', timeout: 5000 }).status === 0 ? 'ffmpeg' : null;
+  return found ?? undefined;
 }
 
 function frameWithFfmpeg(ffmpeg: string, file: string): Promise<Buffer> {

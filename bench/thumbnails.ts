@@ -13,7 +13,7 @@ import { THUMBNAIL_SIZES } from '../src/media/thumbnails.js';
 const quick = process.argv.includes('--quick');
 const COUNT = quick ? 4 : 12;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'albumd-bench-thumbs-'));
-const FIXTURE_HEIC = path.resolve(import.meta.dirname, '../../shared/fixtures/sample.heic');
+const FIXTURE_HEIC = path.resolve(import.meta.dirname, '../test/fixtures/sample.heic');
 
 const files: string[] = [];
 for (let i = 0; i < COUNT; i++) {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestApp, client, expectError, type TestApp, type TestUser } from './helpers/app.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 type Part = { partNumber: number; partOffset: number; partSize: number; uploadUrl: string };
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startTestApp, authHeaders, client, expectError, type TestApp, type TestUser, type ApiResult } from './helpers/app.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { startTestApp, authHeaders, client, type TestApp, type TestUser } from './helpers/app.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
 
 async function jpeg(width: number, height: number, orientation?: number): Promise<Buffer> {

@@ -96,6 +96,7 @@ export interface AlbumsTable {
   group_id: string | null;
   share_folder_id: string | null;
   item_count: Generated<number>;
+  member_count: Generated<number>;
   cover_file_id: string | null;
   create_time: number;
   update_time: number;
@@ -151,6 +152,16 @@ export interface UploadPartsTable {
   path: string;
 }
 
+export interface AlbumItemsTable {
+  album_id: string;
+  file_id: string;
+  add_time: number;
+  take_time: number;
+  edited_time: number;
+  file_type: string;
+  visible: number;
+}
+
 export interface DB {
   users: UsersTable;
   containers: ContainersTable;
@@ -165,4 +176,5 @@ export interface DB {
   jobs: JobsTable;
   uploads: UploadsTable;
   upload_parts: UploadPartsTable;
+  album_items: AlbumItemsTable;
 }

@@ -6,6 +6,7 @@ import { checkScope, checkScopeDirShape, given, normalizeScopeKind } from './alb
 import type { DomainDeps } from './context.js';
 import { invalidParam, limitReached, notFound, rules, spaceUnavailable, wrongAlbumType } from './errors.js';
 import { checkAlbumName } from './names.js';
+import { kindTypes } from './album-effects.js';
 import { familySpace, personalSpace, type Space } from './spaces.js';
 
 export interface CreateAlbumInput {
@@ -93,6 +94,7 @@ export function createAlbumService(deps: DomainDeps) {
           },
           collection ? input.scopeDir! : [],
         );
+        if (collection) await repos.albums.setItemCount(albumId, await repos.files.countInFolders(input.scopeDir!, kindTypes(scopeKind)));
         if (shared) await repos.families.adjustAlbumCount(ownerId, 1);
         else await repos.users.adjustAlbumCount(userId, 1);
       });
@@ -129,6 +131,10 @@ export function createAlbumService(deps: DomainDeps) {
         }
         patch.update_time = now();
         await repos.albums.update(album.id, patch);
+        if (touchesScope) {
+          const scope = (await repos.albums.scopeDirsOf([album.id])).get(album.id) ?? [];
+          await repos.albums.setItemCount(album.id, await repos.files.countInFolders(scope, kindTypes(scopeKind ?? album.scope_kind)));
+        }
       });
     },
 

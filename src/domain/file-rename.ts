@@ -22,6 +22,7 @@ export function createRenameService(deps: DomainDeps) {
         if (name !== input.name && input.renameMode !== 2) throw nameTaken();
         const t = now();
         await repos.files.rename(file.id, name, t);
+        await repos.albumItems.setEdited(file.id, t);
         return { ...file, name, edited_time: t };
       });
       return toFileObject(row, { signer, origin: caller.origin, userId: caller.userId, now: now() });

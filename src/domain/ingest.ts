@@ -7,6 +7,7 @@ import { AppError, ErrorCode, badRequest, invalidParam, nameTaken } from './erro
 import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, type Space } from './spaces.js';
 import { scheduleThumbnails } from './thumbnails.js';
+import { folderCountsChanged } from './album-effects.js';
 
 /** Where received content becomes a file, and what the client said it would be. */
 export interface IngestTarget {
@@ -78,6 +79,7 @@ export async function ingest(
         await repos.files.insert(file);
         await repos.blobs.addRef(temp.sha256, temp.size, t);
         await repos.containers.addUsage(space.containerId, temp.size);
+        await folderCountsChanged(repos, [file], 1);
         return file;
       });
     });

@@ -5,6 +5,7 @@ import { AppError, ErrorCode, invalidParam, type ErrorCodeValue, type FailEntry 
 import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
 import { iso } from './context.js';
+import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
 export const ActionType = { Recycle: 201, Permanent: 202 } as const;
@@ -33,6 +34,7 @@ const fail = (code: ErrorCodeValue): never => {
 /** Everything a permanent delete takes away: rows, album membership later, blob references, usage. */
 async function deleteForever(repos: Repositories, space: Space, root: FileRow, now: number): Promise<void> {
   const rows = ownSubtree(root, await repos.files.subtree(root.id));
+  await filesDeleted(repos, rows);
   await repos.files.deleteMany(rows.map((r) => r.id));
   let bytes = 0;
   for (const r of rows) {
@@ -90,9 +92,11 @@ export function createJobService(deps: DomainDeps) {
     const action = input.actionType ?? ActionType.Recycle;
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle) {
       for (const row of rows) {
-        const tree = await repos.files.subtree(row.id);
-        await repos.files.recycle(tree.map((r) => r.id), row.id, t);
+        const hiding = (await repos.files.subtree(row.id)).filter((r) => r.recycled === 0);
+        await repos.files.recycle(hiding.map((r) => r.id), row.id, t);
         await repos.files.touch(row.id, t);
+        await repos.albumItems.setEdited(row.id, t);
+        await filesHidden(repos, hiding);
       }
     } else if (input.taskType === TaskType.Delete) {
       for (const row of rows) await deleteForever(repos, space, row, t);
@@ -100,15 +104,20 @@ export function createJobService(deps: DomainDeps) {
       for (const row of rows) {
         const parent = row.parent_id === null ? undefined : await repos.files.findById(row.parent_id);
         const home = parent && parent.recycled === 0 ? parent.id : space.rootFolderId;
+        const showing = (await repos.files.subtree(row.id)).filter((r) => r.recycled_with === row.id).map((r) => (r.id === row.id ? { ...r, parent_id: home } : r));
         // Name it first: back among the visible, it must not collide with what took its name since.
         await repos.files.place(row.id, home, await freeNameIn(repos, home, row.name), t);
         await repos.files.restoreWith(row.id);
+        await repos.albumItems.setEdited(row.id, t);
+        await filesShown(repos, showing);
       }
     } else if (input.taskType === TaskType.Move) {
       for (const row of rows) {
         if (row.parent_id === target!.id) continue;
         if ((await freeNameIn(repos, target!.id, row.name)) !== row.name) throw new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+        await fileMoved(repos, row, target!.id);
         await repos.files.place(row.id, target!.id, row.name, t);
+        await repos.albumItems.setEdited(row.id, t);
       }
     } else if (input.taskType === TaskType.EmptyBin) {
       for (const row of await repos.files.recycledRoots(space.containerId)) await deleteForever(repos, space, row, t);

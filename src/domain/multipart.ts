@@ -13,6 +13,7 @@ import { checkFileName, codePoints } from './names.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';
 import { scheduleThumbnails } from './thumbnails.js';
+import { folderCountsChanged } from './album-effects.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;
@@ -117,6 +118,7 @@ export function createMultipartService(deps: DomainDeps) {
             await repos.files.insert(file);
             await repos.blobs.addRef(sha256, input.length, t);
             await repos.containers.addUsage(s.containerId, input.length);
+            await folderCountsChanged(repos, [file], 1);
             return file;
           });
           scheduleThumbnails(deps, sha256, row.mime_type, row.file_type);

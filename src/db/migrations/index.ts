@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-drive.js';
 import * as m0003 from './0003-jobs.js';
 import * as m0004 from './0004-uploads.js';
+import * as m0005 from './0005-album-content.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-drive': m0002,
   '0003-jobs': m0003,
   '0004-uploads': m0004,
+  '0005-album-content': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -60,7 +60,38 @@ export function albumsRepository(runner: QueryRunner) {
     async update(id: string, patch: Updateable<AlbumsTable>): Promise<void> {
       await db.updateTable('albums').set(patch).where('id', '=', id).execute();
     },
+    async addCounts(id: string, items: number, members: number): Promise<void> {
+      if (items === 0 && members === 0) return;
+      await db
+        .updateTable('albums')
+        .set((eb) => ({ item_count: eb('item_count', '+', items), member_count: eb('member_count', '+', members) }))
+        .where('id', '=', id)
+        .execute();
+    },
+    async setItemCount(id: string, count: number): Promise<void> {
+      await db.updateTable('albums').set({ item_count: count }).where('id', '=', id).execute();
+    },
+    async setCover(id: string, fileId: string | null): Promise<void> {
+      await db.updateTable('albums').set({ cover_file_id: fileId }).where('id', '=', id).execute();
+    },
+    /** Collection albums whose scope holds one of these folders, with the folder and the kinds. */
+    async collectionsOver(folderIds: readonly string[]): Promise<{ album_id: string; folder_id: string; scope_kind: string | null }[]> {
+      if (folderIds.length === 0) return [];
+      return db
+        .selectFrom('album_scope_dirs')
+        .innerJoin('albums', 'albums.id', 'album_scope_dirs.album_id')
+        .select(['album_scope_dirs.album_id', 'album_scope_dirs.folder_id', 'albums.scope_kind'])
+        .where('album_scope_dirs.folder_id', 'in', folderIds)
+        .execute();
+    },
+    /** Manual albums whose cover is one of these files. */
+    async coveredBy(fileIds: readonly string[]): Promise<string[]> {
+      if (fileIds.length === 0) return [];
+      const rows = await db.selectFrom('albums').select('id').where('cover_file_id', 'in', fileIds).execute();
+      return rows.map((r) => r.id);
+    },
     async delete(id: string): Promise<void> {
+      await db.deleteFrom('album_items').where('album_id', '=', id).execute();
       await db.deleteFrom('album_scope_dirs').where('album_id', '=', id).execute();
       await db.deleteFrom('albums').where('id', '=', id).execute();
     },

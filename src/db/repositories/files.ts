@@ -4,7 +4,7 @@ import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
 
-export type FileSortColumn = 'name' | 'size' | 'created_time' | 'edited_time';
+export type FileSortColumn = 'name' | 'size' | 'created_time' | 'edited_time' | 'take_time';
 
 export interface FilePage {
   sort: FileSortColumn;
@@ -33,6 +33,23 @@ export function filesRepository(runner: QueryRunner) {
       let q = db.selectFrom('files').selectAll().where('parent_id', '=', parentId).where('recycled', '=', 0);
       if (page.fileType !== undefined) q = q.where('file_type', '=', page.fileType);
       return pageOf(q, page);
+    },
+    /** A keyset page of the visible files of these types directly in these folders (collection albums). */
+    listInFolders(folderIds: readonly string[], fileTypes: readonly string[], page: Omit<FilePage, 'sort' | 'fileType'> & { sort: 'take_time' | 'created_time' | 'edited_time' }): Promise<FileRow[]> {
+      if (folderIds.length === 0) return Promise.resolve([]);
+      const q = db.selectFrom('files').selectAll().where('parent_id', 'in', folderIds).where('recycled', '=', 0).where('file_type', 'in', fileTypes);
+      return pageOf(q, page as FilePage);
+    },
+    async countInFolders(folderIds: readonly string[], fileTypes: readonly string[]): Promise<number> {
+      if (folderIds.length === 0) return 0;
+      const row = await db
+        .selectFrom('files')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('parent_id', 'in', folderIds)
+        .where('recycled', '=', 0)
+        .where('file_type', 'in', fileTypes)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     },
     /** A keyset page of what was recycled directly (not what went along inside a folder). */
     listRecycleBin(containerId: string, page: FilePage): Promise<FileRow[]> {

@@ -8,6 +8,7 @@ import { workersRepository } from './workers.js';
 import { blobsRepository } from './blobs.js';
 import { jobsRepository } from './jobs.js';
 import { uploadsRepository } from './uploads.js';
+import { albumItemsRepository } from './album-items.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -21,6 +22,7 @@ export function bindRepositories(db: QueryRunner) {
     blobs: blobsRepository(db),
     jobs: jobsRepository(db),
     uploads: uploadsRepository(db),
+    albumItems: albumItemsRepository(db),
   };
 }
 

@@ -114,7 +114,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
 
   systemRoutes(app, store);
   authRoutes(app, domain, config);
-  albumRoutes(app, domain);
+  albumRoutes(app, domain, config);
   fileRoutes(app, domain, config);
   contentRoutes(app, domain, config);
   jobRoutes(app, domain, config);

@@ -14,7 +14,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number; loginMax: number };
   /** Seconds of client clock ahead of ours that X-Date may show. */
   xDateToleranceSeconds: number;
-  limits: { albumsPerOwner: number };
+  limits: { albumsPerOwner: number; itemsPerAlbum: number };
   /** Bytes per space (0: unlimited) and per file. */
   drive: { quotaBytes: number; maxFileSize: number };
   /** Thumbnails made at once in the background. */
@@ -99,7 +99,10 @@ export function loadConfig(env: Env = process.env): Config {
       loginMax: readInt(env, 'ALBUMD_LOGIN_RATE_LIMIT', 30, 0, 1_000_000_000, problems),
     },
     xDateToleranceSeconds: readInt(env, 'ALBUMD_XDATE_TOLERANCE', 30, 0, 3600, problems),
-    limits: { albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems) },
+    limits: {
+      albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems),
+      itemsPerAlbum: readInt(env, 'ALBUMD_MAX_ALBUM_ITEMS', 100_000, 1, 100_000_000, problems),
+    },
     drive: {
       quotaBytes: readInt(env, 'ALBUMD_QUOTA', 0, 0, Number.MAX_SAFE_INTEGER, problems),
       maxFileSize: readInt(env, 'ALBUMD_MAX_FILE_SIZE', 5 * 1024 ** 3, 0, Number.MAX_SAFE_INTEGER, problems),

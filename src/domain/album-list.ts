@@ -1,6 +1,8 @@
 import type { AlbumRow } from '../db/repositories/index.js';
 import { AlbumKind, AlbumType } from './access.js';
-import { iso, type DomainDeps } from './context.js';
+import { iso, type Caller, type DomainDeps } from './context.js';
+import { signedUrl } from './urls.js';
+import type { Signer } from './signing.js';
 import { notFound } from './errors.js';
 
 export interface AlbumItem {
@@ -29,7 +31,14 @@ export interface ListAlbumsInput {
   pageSize: number;
 }
 
-export function toAlbumItem(row: AlbumRow, scopeDir: string[]): AlbumItem {
+export interface CoverUrls {
+  signer: Signer;
+  origin: string;
+  userId: string;
+  now: number;
+}
+
+export function toAlbumItem(row: AlbumRow, scopeDir: string[], urls: CoverUrls): AlbumItem {
   const item: AlbumItem = {
     id: row.id,
     albumType: row.album_type,
@@ -42,8 +51,10 @@ export function toAlbumItem(row: AlbumRow, scopeDir: string[]): AlbumItem {
     updateTime: iso(Number(row.update_time)),
   };
   if (row.name !== null) item.name = row.name;
-  // Covers arrive with album content; until an image is added a manual album's cover is "".
-  if (row.album_type === AlbumType.Manual) item.coverImg = '';
+  // A manual album's cover: the thumbnail of its earliest-added visible image, "" when it has none.
+  if (row.album_type === AlbumType.Manual) {
+    item.coverImg = row.cover_file_id === null ? '' : signedUrl(urls.signer, urls.origin, 'thumbnail', row.cover_file_id, urls.userId, urls.now, 'm');
+  }
   if (row.scope_parent_folder_id !== null) item.scopeParentFolderId = row.scope_parent_folder_id;
   if (row.scope_kind !== null) item.scopeKind = row.scope_kind;
   if (row.group_id !== null) item.groupId = row.group_id;
@@ -52,10 +63,11 @@ export function toAlbumItem(row: AlbumRow, scopeDir: string[]): AlbumItem {
 }
 
 export function createAlbumListService(deps: DomainDeps) {
-  const { store } = deps;
+  const { store, signer, now } = deps;
   return {
     /** ListAlbums: personal → the caller's own; shared → its families' (or one family's), newest first. */
-    async list(userId: string, input: ListAlbumsInput): Promise<{ albumList: AlbumItem[]; total: number }> {
+    async list(caller: Caller, input: ListAlbumsInput): Promise<{ albumList: AlbumItem[]; total: number }> {
+      const userId = caller.userId;
       const repos = store.read;
       let ownerIds: string[];
       if (input.albumKind === AlbumKind.Personal) ownerIds = [userId];
@@ -69,7 +81,8 @@ export function createAlbumListService(deps: DomainDeps) {
         repos.albums.count(filter),
       ]);
       const scopes = input.albumType === AlbumType.Collection ? await repos.albums.scopeDirsOf(rows.map((r) => r.id)) : new Map<string, string[]>();
-      return { albumList: rows.map((r) => toAlbumItem(r, scopes.get(r.id) ?? [])), total };
+      const urls = { signer, origin: caller.origin, userId, now: now() };
+      return { albumList: rows.map((r) => toAlbumItem(r, scopes.get(r.id) ?? [], urls)), total };
     },
   };
 }

@@ -8,6 +8,7 @@ import { createRenameService } from './file-rename.js';
 import { createJobService } from './jobs.js';
 import { createMultipartService } from './multipart.js';
 import { createThumbnailService } from './thumbnails.js';
+import { createAlbumContentService } from './album-content.js';
 import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
@@ -26,6 +27,7 @@ export function createDomain(deps: DomainDeps) {
     content: createContentService(deps),
     sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },
+    albumContent: createAlbumContentService(deps),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
 import type { Domain } from '../../domain/index.js';
 import { callerOf } from '../auth.js';
+import { callerWithOrigin } from '../caller.js';
 import { ok } from '../reply.js';
 import { OkReply } from '../schemas/common.js';
 import {
@@ -10,13 +12,17 @@ import {
   ListAlbumsQuery,
   ListAlbumsReply,
   UpdateAlbumBody,
+  AddContentBody,
+  ListContentQuery,
+  ListContentReply,
+  RemoveContentBody,
 } from '../schemas/albums.js';
 
 const V1 = '/koodrive/ose/v1';
 const kooDrive = { kooDrive: true };
 const tags = ['Albums'];
 
-export function albumRoutes(app: FastifyInstance, domain: Domain): void {
+export function albumRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: CreateAlbumBody }>(`${V1}/album/create`, {
     config: kooDrive,
     schema: { tags, summary: 'CreateAlbum', body: CreateAlbumBody, response: { 200: CreateAlbumReply } },
@@ -58,6 +64,35 @@ export function albumRoutes(app: FastifyInstance, domain: Domain): void {
   app.get<{ Querystring: ListAlbumsQuery }>(`${V1}/album/list`, {
     config: kooDrive,
     schema: { tags, summary: 'ListAlbums', querystring: ListAlbumsQuery, response: { 200: ListAlbumsReply } },
-    handler: async (req) => ok(req, await domain.albums.list(callerOf(req), req.query)),
+    handler: async (req) => ok(req, await domain.albums.list(callerWithOrigin(req, config.publicUrl), req.query)),
   });
+
+  app.get<{ Params: AlbumParams; Querystring: ListContentQuery }>(`${V1}/album/:albumId/list`, {
+    config: kooDrive,
+    schema: { tags, summary: 'ListAlbumContent', params: AlbumParams, querystring: ListContentQuery, response: { 200: ListContentReply } },
+    handler: async (req) => ok(req, await domain.albumContent.list(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.query)),
+  });
+
+  app.post<{ Params: AlbumParams; Body: AddContentBody }>(`${V1}/album/:albumId/add`, {
+    config: kooDrive,
+    schema: { tags, summary: 'BatchAddContent2Album', params: AlbumParams, body: AddContentBody, response: { 200: OkReply } },
+    handler: async (req) => {
+      await domain.albumContent.add(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.body.fileIds);
+      return ok(req);
+    },
+  });
+
+  for (const [path, summary] of [
+    [`${V1}/:albumId/batchDelete`, 'BatchDeleteAlbumContent'],
+    [`${V1}/album/:albumId/batchDelete`, 'BatchDeleteAlbumContent (alias)'],
+  ] as const) {
+    app.delete<{ Params: AlbumParams; Body: RemoveContentBody }>(path, {
+      config: kooDrive,
+      schema: { tags, summary, params: AlbumParams, body: RemoveContentBody, response: { 200: OkReply } },
+      handler: async (req) => {
+        await domain.albumContent.remove(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.body.ids);
+        return ok(req);
+      },
+    });
+  }
 }

@@ -71,3 +71,54 @@ export const AlbumItem = Type.Object({
 });
 
 export const ListAlbumsReply = Type.Object({ albumList: Type.Array(AlbumItem), total: Type.Integer(), ...Envelope });
+
+export const ListContentQuery = Type.Object({
+  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'default 100' })),
+  pageCursor: Type.Optional(Type.String({ maxLength: 2048, description: 'nextPageCursor of the previous page' })),
+  sortType: Type.Optional(IntEnum([1, 2, 3] as const, '1 shooting time, 2 creation (manual: added) time, 3 update time')),
+  sortDirection: Type.Optional(IntEnum([1, 2] as const, '1 ascending, 2 descending (default)')),
+});
+export type ListContentQuery = Static<typeof ListContentQuery>;
+
+export const AlbumContentItem = Type.Object({
+  id: Type.String(),
+  takeTime: Type.String(),
+  ownerId: Type.String(),
+  fileName: Type.String(),
+  fileType: Type.String(),
+  mimeType: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  width: Type.Optional(Type.Integer()),
+  height: Type.Optional(Type.Integer()),
+  duration: Type.Optional(Type.Number()),
+  createdTime: Type.String(),
+  editedTime: Type.String(),
+  addTime: Type.Optional(Type.String()),
+  parentFolder: Type.Array(Type.String()),
+  containerId: Type.String(),
+  thumbnailUrl: Type.String(),
+});
+
+export const ListContentReply = Type.Object({
+  contentList: Type.Array(AlbumContentItem),
+  nextPageCursor: Type.String({ description: '"" when no row follows' }),
+  total: Type.Integer(),
+  ...Envelope,
+});
+
+export const AddContentBody = Type.Object({
+  fileIds: Type.Array(
+    Type.Object({
+      fileId: Type.String({ minLength: 1, maxLength: 64 }),
+      ownerId: Type.Optional(Type.String({ maxLength: 64, description: "the file's uploader" })),
+    }),
+    { minItems: 1, maxItems: 100 },
+  ),
+});
+export type AddContentBody = Static<typeof AddContentBody>;
+
+export const RemoveContentBody = Type.Object({
+  ids: Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 1000, description: 'file IDs' }),
+});
+export type RemoveContentBody = Static<typeof RemoveContentBody>;

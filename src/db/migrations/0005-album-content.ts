@@ -28,8 +28,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Every row of a manual album, visible or not: the per-album limit counts them.
   await db.schema.alterTable('albums').addColumn('member_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
 
-  // Collection albums read files of their scope folders in sort order.
-  await db.schema.createIndex('files_parent_taken').on('files').columns(['parent_id', 'recycled', 'take_time', 'id']).execute();
+  // Collection albums read, per scope folder and kind, the next rows in sort order (then merge them).
+  for (const [name, column] of [
+    ['files_scope_taken', 'take_time'],
+    ['files_scope_created', 'created_time'],
+    ['files_scope_edited', 'edited_time'],
+  ] as const) {
+    await db.schema.createIndex(name).on('files').columns(['parent_id', 'recycled', 'file_type', column, 'id']).execute();
+  }
 }
 
 export async function down(): Promise<void> {

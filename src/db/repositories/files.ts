@@ -1,5 +1,5 @@
 import type { Selectable, Insertable, SelectQueryBuilder } from 'kysely';
-import type { QueryRunner } from '../query-runner.js';
+import { prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
@@ -34,11 +34,23 @@ export function filesRepository(runner: QueryRunner) {
       if (page.fileType !== undefined) q = q.where('file_type', '=', page.fileType);
       return pageOf(q, page);
     },
-    /** A keyset page of the visible files of these types directly in these folders (collection albums). */
-    listInFolders(folderIds: readonly string[], fileTypes: readonly string[], page: Omit<FilePage, 'sort' | 'fileType'> & { sort: 'take_time' | 'created_time' | 'edited_time' }): Promise<FileRow[]> {
-      if (folderIds.length === 0) return Promise.resolve([]);
-      const q = db.selectFrom('files').selectAll().where('parent_id', 'in', folderIds).where('recycled', '=', 0).where('file_type', 'in', fileTypes);
-      return pageOf(q, page as FilePage);
+    /**
+     * A keyset page of the visible files of these types directly in these folders (collection
+     * albums). One index range per folder and type, each cut at the page size, merged in one
+     * statement: no sort of the whole album, however large.
+     */
+    /**
+     * A keyset page of the visible files of these types directly in these folders (collection
+     * albums): a merge of one index range per folder and type, each read a few rows at a time, so
+     * a page costs the same whatever the size of the album and however deep it is.
+     */
+    async listInFolders(folderIds: readonly string[], fileTypes: readonly string[], page: FolderPage): Promise<FileRow[]> {
+      const arms = folderIds.flatMap((folder) => fileTypes.map((type) => ({ folder, type })));
+      if (arms.length === 0) return [];
+      const ids = await mergeArms(runner, arms, page);
+      if (ids.length === 0) return [];
+      const rows = new Map((await db.selectFrom('files').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+      return ids.map((id) => rows.get(id)!).filter(Boolean);
     },
     async countInFolders(folderIds: readonly string[], fileTypes: readonly string[]): Promise<number> {
       if (folderIds.length === 0) return 0;
@@ -147,6 +159,74 @@ export function filesRepository(runner: QueryRunner) {
 }
 
 type FileQuery = SelectQueryBuilder<DB, 'files', FileRow>;
+
+export interface FolderPage {
+  sort: 'take_time' | 'created_time' | 'edited_time';
+  desc: boolean;
+  after?: { value: string | number | null; id: string } | undefined;
+  limit: number;
+}
+
+type Key = { id: string; value: number };
+
+const armQueries = new Map<string, ReturnType<typeof buildArmQuery>>();
+
+/** One folder's next rows of one type after a position, in sort order: a covering index range. */
+function buildArmQuery(sort: FolderPage['sort'], desc: boolean, after: boolean) {
+  const op = desc ? '<' : '>';
+  const dir = desc ? 'desc' : 'asc';
+  return prepared((db, p: { folder: string; type: string; value: number; id: string; limit: number }) => {
+    let q = db.selectFrom('files').select(['id', `${sort} as value`]).where('parent_id', '=', p.folder).where('recycled', '=', 0).where('file_type', '=', p.type);
+    if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(sort, 'id'), op, tuple(p.value as never, p.id)));
+    return q.orderBy(sort, dir).orderBy('id', dir).limit(p.limit);
+  });
+}
+
+function armQuery(sort: FolderPage['sort'], desc: boolean, after: boolean) {
+  const key = `${sort}:${desc}:${after}`;
+  let q = armQueries.get(key);
+  if (!q) {
+    q = buildArmQuery(sort, desc, after);
+    armQueries.set(key, q);
+  }
+  return q;
+}
+
+async function mergeArms(runner: QueryRunner, arms: { folder: string; type: string }[], page: FolderPage): Promise<string[]> {
+  const first = Math.max(4, Math.ceil((2 * page.limit) / arms.length));
+  const before = (a: Key, b: Key): boolean =>
+    a.value === b.value ? (page.desc ? a.id > b.id : a.id < b.id) : page.desc ? a.value > b.value : a.value < b.value;
+  const fetch = async (arm: { folder: string; type: string }, from: Key | undefined, limit: number): Promise<Key[]> => {
+    const q = armQuery(page.sort, page.desc, from !== undefined);
+    const rows = (await q(runner, { folder: arm.folder, type: arm.type, value: from?.value ?? 0, id: from?.id ?? '', limit })).rows as { id: string; value: number | string }[];
+    return rows.map((r) => ({ id: r.id, value: Number(r.value) }));
+  };
+  const start = page.after ? { id: page.after.id, value: Number(page.after.value) } : undefined;
+  const state = await Promise.all(
+    arms.map(async (arm) => {
+      const rows = await fetch(arm, start, first);
+      return { arm, rows, pos: 0, more: rows.length === first, batch: first };
+    }),
+  );
+  const out: string[] = [];
+  while (out.length < page.limit) {
+    let best: (typeof state)[number] | undefined;
+    for (const s of state) {
+      if (s.pos >= s.rows.length && s.more) {
+        s.batch *= 2;
+        const rows = await fetch(s.arm, s.rows[s.rows.length - 1], s.batch);
+        s.rows = rows;
+        s.pos = 0;
+        s.more = rows.length === s.batch;
+      }
+      if (s.pos < s.rows.length && (!best || before(s.rows[s.pos]!, best.rows[best.pos]!))) best = s;
+    }
+    if (!best) break;
+    out.push(best.rows[best.pos]!.id);
+    best.pos += 1;
+  }
+  return out;
+}
 
 function pageOf(q: FileQuery, page: FilePage): Promise<FileRow[]> {
   const op = page.desc ? '<' : '>';

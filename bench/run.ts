@@ -2,7 +2,7 @@
  * `npm run bench [-- create|upload|thumbs ...] [--quick]`: every benchmark reports its figures as
  * ratios against a baseline measured in the same run (the machines are shared and noisy).
  */
-const all = ['create', 'upload', 'thumbs'];
+const all = ['create', 'upload', 'thumbs', 'albums'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const run = picked.length > 0 ? picked : all;
 
@@ -10,6 +10,7 @@ for (const name of run) {
   if (name === 'create') await import('./create-album.js');
   else if (name === 'upload') await import('./upload.js');
   else if (name === 'thumbs') await import('./thumbnails.js');
+  else if (name === 'albums') await import('./album-scale.js');
   else {
     console.error(`unknown benchmark ${name}; choose from ${all.join(', ')}`);
     process.exit(2);

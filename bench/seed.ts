@@ -11,7 +11,7 @@ import { NO_CONTENT } from '../src/domain/file-view.js';
 export async function seedLibrary(
   store: Store,
   space: { containerId: string; rootFolderId: string; userId: string },
-  opts: { files: number; folders: number },
+  opts: { files: number; folders: number; heavyFolders?: number; heavyFiles?: number },
 ): Promise<{ folderIds: string[]; folderSizes: number[] }> {
   const now = Date.now();
   const folderIds: string[] = [];
@@ -21,11 +21,18 @@ export async function seedLibrary(
     folderIds.push(id);
     folderRows.push({ ...NO_CONTENT, id, container_id: space.containerId, parent_id: space.rootFolderId, name: `folder ${f}`, file_type: '10', mime_type: 'application/vnd.koodrive.folder', size: 0, owner_id: space.userId, description: null, created_time: now, edited_time: now, recycled: 0 });
   }
-  // Uneven sizes: weights 1..folders squared-ish, normalised to the file count.
+  // Uneven sizes; the first `heavyFolders` folders together hold `heavyFiles` (a collection's scope).
+  const heavy = opts.heavyFolders ?? 0;
+  const heavyFiles = opts.heavyFiles ?? 0;
   const weights = folderIds.map((_, i) => 1 + ((i * 7919) % 97));
-  const total = weights.reduce((a, b) => a + b, 0);
-  const sizes = weights.map((w) => Math.floor((w / total) * opts.files));
-  sizes[0]! += opts.files - sizes.reduce((a, b) => a + b, 0);
+  const share = (from: number, to: number, count: number): number[] => {
+    const w = weights.slice(from, to);
+    const total = w.reduce((a, b) => a + b, 0);
+    const sizes = w.map((x) => Math.floor((x / total) * count));
+    sizes[0]! += count - sizes.reduce((a, b) => a + b, 0);
+    return sizes;
+  };
+  const sizes = [...(heavy > 0 ? share(0, heavy, heavyFiles) : []), ...share(heavy, folderIds.length, opts.files - heavyFiles)];
   await store.write(async (repos) => {
     for (const row of folderRows) await repos.files.insert(row);
   });

@@ -153,7 +153,7 @@ test('album listings, totals and counts match a model through random changes', a
           assert.equal(item.itemCount, expected(album).size, `${album} itemCount`);
         }
       }),
-      { numRuns: RUNS, seed: process.env.SEED ? Number(process.env.SEED) : undefined, path: process.env.FC_PATH, errorWithCause: true },
+      { numRuns: RUNS, seed: process.env.SEED ? Number(process.env.SEED) : undefined, path: process.env.FC_PATH },
     );
   } catch (error) {
     console.error(String((error as { cause?: unknown }).cause ?? error).slice(0, 2000));

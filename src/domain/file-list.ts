@@ -1,7 +1,7 @@
 import type { FileRow, FileSortColumn } from '../db/repositories/files.js';
 import type { Caller, DomainDeps } from './context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { toFileObject, type FileObject } from './file-view.js';
+import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import type { SpaceRef } from './files.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 
@@ -22,7 +22,7 @@ const sortValue = (row: FileRow, column: FileSortColumn): string | number =>
   column === 'name' ? row.name : Number(row[column]);
 
 export function createFileListService(deps: DomainDeps) {
-  const { store, signer, now } = deps;
+  const { store, signer } = deps;
   return {
     /** `files/{type}`: keyset pages in one of four orders, ties broken on file ID. */
     async list(caller: Caller, input: ListFilesInput): Promise<{ files: FileObject[]; nextPageCursor: string }> {
@@ -40,7 +40,7 @@ export function createFileListService(deps: DomainDeps) {
       const more = rows.length > pageSize;
       const shown = more ? rows.slice(0, pageSize) : rows;
       const last = shown[shown.length - 1];
-      const urls = { signer, origin: caller.origin, userId: caller.userId, now: now() };
+      const urls = urlContext(deps, caller);
       return {
         files: shown.map((r) => toFileObject(r, urls)),
         nextPageCursor: more && last ? encodeCursor(signer, binding, { value: sortValue(last, sort), id: last.id }) : '',

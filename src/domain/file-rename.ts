@@ -1,7 +1,7 @@
 import type { Caller, DomainDeps } from './context.js';
 import { nameTaken } from './errors.js';
 import { fileInSpace, type SpaceRef } from './files.js';
-import { toFileObject, type FileObject } from './file-view.js';
+import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import { freeNameIn } from './free-name.js';
 import { checkFileName } from './names.js';
 import { resolveSpace } from './spaces.js';
@@ -9,7 +9,7 @@ import { inRecycleBin } from './errors.js';
 
 /** `files/rename/{fileId}`: renameMode 3 (default) refuses a taken name, 2 takes a free one. */
 export function createRenameService(deps: DomainDeps) {
-  const { store, now, signer } = deps;
+  const { store, now } = deps;
   return {
     async rename(caller: Caller, fileId: string, input: SpaceRef & { name: string; renameMode?: number | undefined }): Promise<FileObject> {
       checkFileName('name', input.name);
@@ -25,7 +25,7 @@ export function createRenameService(deps: DomainDeps) {
         await repos.albumItems.setEdited(file.id, t);
         return { ...file, name, edited_time: t };
       });
-      return toFileObject(row, { signer, origin: caller.origin, userId: caller.userId, now: now() });
+      return toFileObject(row, urlContext(deps, caller));
     },
   };
 }

@@ -35,6 +35,14 @@ export interface UrlContext {
   now: number;
 }
 
+/** The URL context for a caller, now. */
+export const urlContext = (deps: { signer: Signer; now: () => number }, caller: { userId: string; origin: string }): UrlContext => ({
+  signer: deps.signer,
+  origin: caller.origin,
+  userId: caller.userId,
+  now: deps.now(),
+});
+
 export const isMedia = (fileType: string): boolean => fileType === FileType.Image || fileType === FileType.Video;
 
 /** The columns a folder (or a file before its content is known) leaves empty. */

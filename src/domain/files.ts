@@ -4,7 +4,7 @@ import type { FileRow, Repositories } from '../db/repositories/index.js';
 import { checkRoomFor, ingest, receiveBody } from './ingest.js';
 import type { Caller, DomainDeps } from './context.js';
 import { invalidParam, notFound } from './errors.js';
-import { toFileObject, type FileObject, type UrlContext } from './file-view.js';
+import { toFileObject, type FileObject, type UrlContext, urlContext } from './file-view.js';
 import { parseTime } from './folders.js';
 import { checkFileName } from './names.js';
 import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
@@ -34,8 +34,8 @@ export async function fileInSpace(repos: Repositories, space: Space, fileId: str
 }
 
 export function createFileService(deps: DomainDeps) {
-  const { store, now, signer } = deps;
-  const urlsFor = (caller: Caller): UrlContext => ({ signer, origin: caller.origin, userId: caller.userId, now: now() });
+  const { store } = deps;
+  const urlsFor = (caller: Caller): UrlContext => urlContext(deps, caller);
 
   return {
     /**

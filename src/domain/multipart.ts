@@ -4,7 +4,7 @@ import { newFileId } from '../ids.js';
 import type { UploadRow } from '../db/repositories/index.js';
 import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, invalidParam, nameTaken, notFound, unauthenticated } from './errors.js';
-import { toFileObject, type FileObject } from './file-view.js';
+import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import { SHA256 } from './files.js';
 import { parseTime } from './folders.js';
 import { freeNameIn } from './free-name.js';
@@ -122,7 +122,7 @@ export function createMultipartService(deps: DomainDeps) {
             return file;
           });
           scheduleThumbnails(deps, sha256, row.mime_type, row.file_type);
-          const view = toFileObject(row, { signer, origin: caller.origin, userId: caller.userId, now: now() });
+          const view = toFileObject(row, urlContext(deps, caller));
           return { ...view, fileId, uploadId: '', rapidUpload: true, exist: true, containerId: space.containerId, multiParts: [] as PartInfo[] };
         }
       }
@@ -222,7 +222,7 @@ export function createMultipartService(deps: DomainDeps) {
           temp,
           { sha256: upload.sha256, length: Number(upload.length) },
         );
-        return toFileObject(row, { signer, origin: caller.origin, userId: caller.userId, now: now() });
+        return toFileObject(row, urlContext(deps, caller));
       } finally {
         await discard(upload);
       }

@@ -15,5 +15,6 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// The HEIC worker is loaded by path next to the code that starts it.
+// The workers are loaded by path next to the code that starts them.
 fs.copyFileSync('src/media/heic-worker.mjs', 'dist/heic-worker.mjs');
+fs.copyFileSync('src/db/checkpoint-worker.mjs', 'dist/checkpoint-worker.mjs');

@@ -8,6 +8,7 @@ import type { DB } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories/index.js';
 import { GroupCommitQueue } from './write-queue.js';
+import { startCheckpointer } from './checkpointer.js';
 
 /** The domain's only door to persistence: repositories for reads, a unit of work for writes. */
 export interface Store {
@@ -65,6 +66,9 @@ function turnReadTransactions(sqlite: SQLite.Database): { ensure: () => void; en
 export function createStore(config: DatabaseConfig): Store {
   if (config.dialect !== 'sqlite') throw new Error('PostgreSQL support is not built yet; use a sqlite: URL');
   const writer = openSqlite(config.file);
+  // Checkpoints run on their own thread (checkpointer.ts); this one is only the safety net.
+  writer.pragma('wal_autocheckpoint = 20000');
+  const checkpointer = startCheckpointer(config.file);
   const reader = openSqlite(config.file);
   const readTurn = turnReadTransactions(reader);
   const cachedRead = statementCache(reader);
@@ -93,6 +97,7 @@ export function createStore(config: DatabaseConfig): Store {
       readTurn.end();
       await readDb.destroy();
       await db.destroy();
+      await checkpointer.stop();
     },
   };
 }

@@ -107,7 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       timeWindow: config.rateLimit.windowMs,
       // Counted per authenticated user (the gate has run), per address for the public routes.
       keyGenerator: (req) => req.auth?.userId ?? req.ip,
-      allowList: (req) => !req.routeOptions.config?.kooDrive,
+      allowList: (req) => !req.routeOptions.config?.kooDrive || req.routeOptions.config.media === true,
       errorResponseBuilder: () => new AppError(ErrorCode.RateLimited),
     });
   }

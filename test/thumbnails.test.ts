@@ -108,3 +108,22 @@ describe('thumbnails', () => {
     assert.ok(fs.existsSync(path.join(t.dataDir, 'thumbs', sha.slice(0, 2), `${sha}-m.jpg`)));
   });
 });
+
+test('thumbnails and downloads are not counted by the request limit', async () => {
+  const t = await startTestApp({ ALBUMD_RATE_LIMIT: '5' });
+  try {
+    const u = await t.newUser();
+    const api = client(t, u);
+    const up = await api.upload('gallery.jpg', await jpeg(64, 48));
+    const url = new URL(up.body.thumbnailUrl as string);
+    for (let i = 0; i < 12; i++) {
+      const res = await t.app.inject({ method: 'GET', url: url.pathname + url.search });
+      assert.equal(res.statusCode, 200, `thumbnail ${i}`);
+    }
+    let limited = 0;
+    for (let i = 0; i < 8; i++) if ((await api.listAlbums('albumKind=1&albumType=2')).status === 429) limited += 1;
+    assert.ok(limited > 0, 'API requests are still limited');
+  } finally {
+    await t.close();
+  }
+});

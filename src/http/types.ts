@@ -13,6 +13,11 @@ declare module 'fastify' {
     kooDrive?: boolean;
     /** Needs no credentials (login, refresh, signed URLs). */
     public?: boolean;
+    /**
+     * Bytes behind signed URLs (downloads, thumbnails, upload parts): a gallery page fetches a
+     * hundred thumbnails at once, so these are not counted by the per-user request limit.
+     */
+    media?: boolean;
   }
 }
 

@@ -29,7 +29,7 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
   });
 
   app.get<{ Params: FileParams; Querystring: SignedQuery }>(`${V1}/files/:fileId/content`, {
-    config: { kooDrive: true, public: true },
+    config: { kooDrive: true, public: true, media: true },
     schema: { tags, summary: 'Signed download (the URL from files/download)', params: FileParams, querystring: SignedQuery },
     handler: async (req, reply) => {
       const content = await domain.content.content(req.params.fileId, req.query, req.headers.range);
@@ -51,7 +51,7 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
 
   // With the KooDrive headers, or as a signed URL (thumbnailUrl): either is the credential.
   app.get<{ Params: FileParams; Querystring: ThumbnailQuery }>(`${V1}/files/:fileId/thumbnail`, {
-    config: { kooDrive: true, public: true },
+    config: { kooDrive: true, public: true, media: true },
     schema: { tags, summary: 'Thumbnail (albumd): s 256, m 720, l 1440 px long edge', params: FileParams, querystring: ThumbnailQuery },
     handler: async (req, reply) => {
       const q = req.query;

@@ -60,7 +60,7 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
     raw.put<{ Params: FileParams; Querystring: PartQuery }>(`${V1}/files/:fileId/part`, {
-      config: { kooDrive: true, public: true },
+      config: { kooDrive: true, public: true, media: true },
       bodyLimit: Number.MAX_SAFE_INTEGER,
       schema: { tags, summary: 'PUT an upload part (the uploadUrl of files/create)', params: FileParams, querystring: PartQuery, response: { 200: OkReply } },
       handler: async (req, reply) => {

@@ -1,7 +1,7 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { startTestApp, client, expectError, type TestApp, type TestUser } from './helpers/app.js';
+import { startTestApp, client, expectError, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
 
 type Up = { id: string; ownerId: string };
 type Item = { id: string; takeTime: string; addTime?: string; editedTime: string; createdTime: string; ownerId: string; thumbnailUrl: string; fileName: string };
@@ -11,13 +11,8 @@ const png = (seed: number) => sharp({ create: { width: 8, height: 8, channels: 3
 describe('album content', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   const image = async (name: string, parent = 'root', createdTime?: string) => {
     const r = await api.upload(name, await png(name.length * 7 + name.charCodeAt(0)), parent, createdTime ? { createdTime } : {});

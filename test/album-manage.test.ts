@@ -1,19 +1,14 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, authHeaders, client, expectError, type TestApp, type TestUser } from './helpers/app.js';
+import { authHeaders, client, expectError, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
 
 type Item = Record<string, unknown> & { id: string };
 
 describe('ListAlbums, UpdateAlbum, DeleteAlbum', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   test('list pages newest first with an exact total, filtered by kind and type', async () => {
     const w = await t.newUser();
@@ -182,13 +177,8 @@ describe('ListAlbums, UpdateAlbum, DeleteAlbum', () => {
 describe('folders (POST /directory)', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   test('creates a folder with the file object', async () => {
     const r = await api.mkdir('Holidays', 'root', { description: 'summer' });

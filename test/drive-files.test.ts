@@ -1,19 +1,14 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, client, expectError, type TestApp, type TestUser } from './helpers/app.js';
+import { client, expectError, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
 
 type F = { id: string; fileName: string; size: number; createdTime: string; editedTime: string; recycled: boolean; parentFolder: string[] };
 
 describe('listing, rename, move, recycle, restore, delete', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   async function all(type: 0 | 1, body: Record<string, unknown>, pageSize: number): Promise<F[]> {
     const seen: F[] = [];

@@ -1,9 +1,9 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestApp, client, expectError, type TestApp, type TestUser } from './helpers/app.js';
+import { client, expectError, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -13,13 +13,8 @@ describe('three-step upload', () => {
   let clock = Date.now();
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp({}, { now: () => clock });
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s), { now: () => clock });
 
   /** A client whose token and X-Date follow the moved clock. */
   const later = async () => {

@@ -1,9 +1,9 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startTestApp, authHeaders, client, expectError, type TestApp, type TestUser, type ApiResult } from './helpers/app.js';
+import { startTestApp, authHeaders, client, expectError, type TestApp, type TestUser, type ApiResult, appForSuite, type Api } from './helpers/app.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
@@ -12,13 +12,8 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 describe('one-shot upload, detail and download', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   const upload = async (name: string, body: Buffer | string, query: Record<string, string> = {}, user = u): Promise<ApiResult> => {
     const q = new URLSearchParams({ fileName: name, containerId: user.containerId, ...query });

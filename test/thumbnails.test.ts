@@ -1,9 +1,9 @@
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { startTestApp, authHeaders, client, type TestApp, type TestUser } from './helpers/app.js';
+import { startTestApp, authHeaders, client, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
@@ -16,13 +16,8 @@ async function jpeg(width: number, height: number, orientation?: number): Promis
 describe('thumbnails', () => {
   let t: TestApp;
   let u: TestUser;
-  let api: ReturnType<typeof client>;
-  before(async () => {
-    t = await startTestApp();
-    u = await t.newUser();
-    api = client(t, u);
-  });
-  after(() => t.close());
+  let api: Api;
+  appForSuite((s) => ({ t, u, api } = s));
 
   const fetchThumb = async (url: string) => {
     const parsed = new URL(url);

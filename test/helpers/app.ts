@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { after, before } from 'node:test';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
@@ -142,4 +143,17 @@ export function expectError(r: ApiResult, status: number, code: number): void {
   if (r.status !== status || r.body.code !== code) {
     throw new Error(`expected ${status}/${code}, got ${r.status} ${JSON.stringify(r.body)}`);
   }
+}
+
+export type Api = ReturnType<typeof client>;
+
+/** A fresh app and one user for a suite: made before its tests, closed after them. */
+export function appForSuite(assign: (s: { t: TestApp; u: TestUser; api: Api }) => void, deps: { now?: () => number } = {}): void {
+  let app: TestApp | undefined;
+  before(async () => {
+    app = await startTestApp({}, deps);
+    const user = await app.newUser();
+    assign({ t: app, u: user, api: client(app, user) });
+  });
+  after(() => app?.close());
 }

@@ -20,6 +20,7 @@ import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
 import { contentRoutes } from './http/routes/content.js';
 import { jobRoutes } from './http/routes/jobs.js';
+import { familyRoutes } from './http/routes/families.js';
 import { uploadRoutes } from './http/routes/uploads.js';
 import { systemRoutes } from './http/routes/system.js';
 import './http/types.js';
@@ -118,6 +119,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fileRoutes(app, domain, config);
   contentRoutes(app, domain, config);
   jobRoutes(app, domain, config);
+  familyRoutes(app, domain);
   uploadRoutes(app, domain, config);
 
   // At start-up nothing of this process is half-written, except temporary files it makes from now on;

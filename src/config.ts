@@ -14,7 +14,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number; loginMax: number };
   /** Seconds of client clock ahead of ours that X-Date may show. */
   xDateToleranceSeconds: number;
-  limits: { albumsPerOwner: number; itemsPerAlbum: number };
+  limits: { albumsPerOwner: number; itemsPerAlbum: number; membersPerFamily: number };
   /** Bytes per space (0: unlimited) and per file. */
   drive: { quotaBytes: number; maxFileSize: number };
   /** Thumbnails made at once in the background. */
@@ -102,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     limits: {
       albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems),
       itemsPerAlbum: readInt(env, 'ALBUMD_MAX_ALBUM_ITEMS', 100_000, 1, 100_000_000, problems),
+      membersPerFamily: readInt(env, 'ALBUMD_MAX_FAMILY_MEMBERS', 10, 2, 10_000, problems),
     },
     drive: {
       quotaBytes: readInt(env, 'ALBUMD_QUOTA', 0, 0, Number.MAX_SAFE_INTEGER, problems),

@@ -73,7 +73,20 @@ export interface FamiliesTable {
   root_folder_id: string;
   name: string;
   album_count: Generated<number>;
+  max_member: Generated<number>;
   created_at: number;
+}
+
+export interface InvitationsTable {
+  id: string;
+  group_id: string;
+  /** The invited number, normalised (digits only). */
+  mobile: string;
+  inviter_id: string;
+  /** 0 pending, 1 accepted, 2 declined; expiry is read from expires_at. */
+  status: number;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface FamilyMembersTable {
@@ -170,6 +183,7 @@ export interface DB {
   tokens: TokensTable;
   families: FamiliesTable;
   family_members: FamilyMembersTable;
+  invitations: InvitationsTable;
   albums: AlbumsTable;
   album_scope_dirs: AlbumScopeDirsTable;
   worker_leases: WorkerLeasesTable;

@@ -13,7 +13,7 @@ export interface DomainDeps {
   store: Store;
   ids: IdGenerator;
   now: () => number;
-  limits: { albumsPerOwner: number; itemsPerAlbum: number };
+  limits: { albumsPerOwner: number; itemsPerAlbum: number; membersPerFamily: number };
   xDateToleranceSeconds: number;
   blobs: BlobStore;
   probe: (path: string) => Promise<MediaInfo>;

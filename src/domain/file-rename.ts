@@ -5,7 +5,8 @@ import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import { freeNameIn } from './free-name.js';
 import { checkFileName } from './names.js';
 import { resolveSpace } from './spaces.js';
-import { inRecycleBin } from './errors.js';
+import { forbidden, inRecycleBin } from './errors.js';
+import { mayChange } from './jobs.js';
 
 /** `files/rename/{fileId}`: renameMode 3 (default) refuses a taken name, 2 takes a free one. */
 export function createRenameService(deps: DomainDeps) {
@@ -16,6 +17,7 @@ export function createRenameService(deps: DomainDeps) {
       const row = await store.write(async (repos) => {
         const space = await resolveSpace(repos, caller.userId, input);
         const file = await fileInSpace(repos, space, fileId);
+        if (!mayChange(space, caller.userId, false, file)) throw forbidden();
         if (file.recycled !== 0) throw inRecycleBin();
         if (file.name === input.name) return file;
         const name = await freeNameIn(repos, file.parent_id!, input.name);

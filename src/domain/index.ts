@@ -12,6 +12,8 @@ import { createAlbumContentService } from './album-content.js';
 import { createBlobSweeper } from './blob-sweep.js';
 import { createAlbumService } from './albums.js';
 import { createAlbumListService } from './album-list.js';
+import { createFamilyService } from './families.js';
+import { createInvitationService } from './invitations.js';
 import type { DomainDeps } from './context.js';
 
 /** Every domain service, built once per app from the same dependencies. */
@@ -28,6 +30,8 @@ export function createDomain(deps: DomainDeps) {
     sweeper: createBlobSweeper(deps),
     albums: { ...createAlbumService(deps), ...createAlbumListService(deps) },
     albumContent: createAlbumContentService(deps),
+    families: createFamilyService(deps),
+    invitations: createInvitationService(deps),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { FileRow, Repositories } from '../db/repositories/index.js';
 import { FileType } from '../media/types.js';
 import type { Caller, DomainDeps } from './context.js';
-import { AppError, ErrorCode, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
+import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
 import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
 import { iso } from './context.js';
@@ -70,14 +70,26 @@ function ownSubtree(root: FileRow, all: FileRow[]): FileRow[] {
   return out;
 }
 
+/**
+ * decisions.md §7: in a family space a member changes only what it uploaded, and only the family
+ * owner deletes for good; in a personal space the owner does everything.
+ */
+export function mayChange(space: Space, userId: string, ownerOnly: boolean, row?: FileRow): boolean {
+  if (space.kind !== 'family' || space.familyOwnerId === userId) return true;
+  if (ownerOnly) return false;
+  return row === undefined || row.owner_id === userId;
+}
+
 export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
   /** The checks of one file for one task; throws ItemFailure with the file's code. */
-  async function check(repos: Repositories, space: Space, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
+  async function check(repos: Repositories, space: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
     const row = await repos.files.findById(fileId);
     if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
     const action = input.actionType ?? ActionType.Recycle;
+    const guarded = input.taskType === TaskType.Delete || input.taskType === TaskType.Move;
+    if (guarded && !mayChange(space, userId, input.taskType === TaskType.Delete && action === ActionType.Permanent, row)) fail(ErrorCode.Forbidden);
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle && row.recycled !== 0) fail(ErrorCode.InRecycleBin);
     if (input.taskType === TaskType.Restore && row.recycled_with !== row.id) fail(ErrorCode.InvalidParameter);
     if (input.taskType === TaskType.Move) {
@@ -143,12 +155,13 @@ export function createJobService(deps: DomainDeps) {
         if (input.dstContainerId && input.dstContainerId !== space.containerId) {
           await resolveSpace(repos, caller.userId, { containerId: input.dstContainerId, shareFolderId: input.shareFolderId });
         }
+        if (input.taskType === TaskType.EmptyBin && !mayChange(space, caller.userId, true)) throw forbidden();
         const target = input.taskType === TaskType.Move ? await folderInSpace(repos, space, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
         const rows: FileRow[] = [];
         const failures: FailEntry[] = [];
         for (const fileId of needsFiles ? input.fileIds : []) {
           try {
-            rows.push(await check(repos, space, input, fileId, target));
+            rows.push(await check(repos, space, caller.userId, input, fileId, target));
           } catch (error) {
             if (!(error instanceof ItemFailure)) throw error;
             failures.push({ fileId, code: error.code });

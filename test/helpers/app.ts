@@ -104,6 +104,8 @@ export function client(t: TestApp, user: TestUser, clock: () => number = Date.no
   };
   return {
     call,
+    /** The headers of this user, now. */
+    headers: (): Record<string, string> => ({ ...authHeaders(user), 'x-date': formatXDate(clock()) }),
     createAlbum: (body: unknown) => call('POST', '/koodrive/ose/v1/album/create', body),
     updateAlbum: (id: string, body: unknown) => call('POST', `/koodrive/ose/v1/${id}/update`, body),
     deleteAlbum: (id: string) => call('DELETE', `/koodrive/ose/v1/album/${id}`),

@@ -4,6 +4,7 @@ import * as m0002 from './0002-drive.js';
 import * as m0003 from './0003-jobs.js';
 import * as m0004 from './0004-uploads.js';
 import * as m0005 from './0005-album-content.js';
+import * as m0006 from './0006-families.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0003-jobs': m0003,
   '0004-uploads': m0004,
   '0005-album-content': m0005,
+  '0006-families': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

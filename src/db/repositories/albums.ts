@@ -90,6 +90,13 @@ export function albumsRepository(runner: QueryRunner) {
       const rows = await db.selectFrom('albums').select('id').where('cover_file_id', 'in', fileIds).execute();
       return rows.map((r) => r.id);
     },
+    /** Every album counted against this owner (a family's shared albums), with their rows. */
+    async deleteOwnedBy(ownerId: string): Promise<void> {
+      const owned = db.selectFrom('albums').select('id').where('owner_id', '=', ownerId);
+      await db.deleteFrom('album_items').where('album_id', 'in', owned).execute();
+      await db.deleteFrom('album_scope_dirs').where('album_id', 'in', owned).execute();
+      await db.deleteFrom('albums').where('owner_id', '=', ownerId).execute();
+    },
     async delete(id: string): Promise<void> {
       await db.deleteFrom('album_items').where('album_id', '=', id).execute();
       await db.deleteFrom('album_scope_dirs').where('album_id', '=', id).execute();

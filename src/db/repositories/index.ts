@@ -2,7 +2,7 @@ import type { QueryRunner } from '../query-runner.js';
 import { usersRepository, containersRepository } from './users.js';
 import { tokensRepository } from './tokens.js';
 import { filesRepository } from './files.js';
-import { familiesRepository } from './families.js';
+import { familiesRepository, invitationsRepository } from './families.js';
 import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
 import { blobsRepository } from './blobs.js';
@@ -17,6 +17,7 @@ export function bindRepositories(db: QueryRunner) {
     tokens: tokensRepository(db),
     files: filesRepository(db),
     families: familiesRepository(db),
+    invitations: invitationsRepository(db),
     albums: albumsRepository(db),
     workers: workersRepository(db),
     blobs: blobsRepository(db),
@@ -30,7 +31,7 @@ export type Repositories = ReturnType<typeof bindRepositories>;
 export type { UserRow, ContainerRow } from './users.js';
 export type { TokenRow } from './tokens.js';
 export type { FileRow } from './files.js';
-export type { FamilyRow } from './families.js';
+export type { FamilyRow, InvitationRow } from './families.js';
 export type { AlbumRow } from './albums.js';
 export type { BlobRow } from './blobs.js';
 export type { JobRow } from './jobs.js';

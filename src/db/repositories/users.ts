@@ -61,6 +61,9 @@ export function containersRepository(runner: QueryRunner) {
     findById(id: string): Promise<ContainerRow | undefined> {
       return db.selectFrom('containers').selectAll().where('id', '=', id).executeTakeFirst();
     },
+    async delete(id: string): Promise<void> {
+      await db.deleteFrom('containers').where('id', '=', id).execute();
+    },
     async addUsage(id: string, bytes: number): Promise<void> {
       await db
         .updateTable('containers')

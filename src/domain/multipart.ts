@@ -10,7 +10,7 @@ import { parseTime } from './folders.js';
 import { freeNameIn } from './free-name.js';
 import { checkRoomFor, contentRow, ingest, receiveBody } from './ingest.js';
 import { checkFileName, codePoints } from './names.js';
-import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
+import { familySpaceByShareFolder, folderInSpace, resolveSpace, ROOT } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';
 import { scheduleThumbnails } from './thumbnails.js';
 import { folderCountsChanged } from './album-effects.js';
@@ -67,6 +67,8 @@ export function createMultipartService(deps: DomainDeps) {
   async function liveUpload(userId: string, fileId: string, uploadId: string): Promise<UploadRow> {
     const upload = await store.read.uploads.find(uploadId);
     if (!upload || upload.user_id !== userId || upload.file_id !== fileId || Number(upload.expires_at) <= now()) throw notFound();
+    // Into a family space only while a member: a removed member's part URLs stop working at once.
+    if (upload.share_folder_id !== null) await familySpaceByShareFolder(store.read, userId, upload.share_folder_id);
     return upload;
   }
 

@@ -11,8 +11,8 @@ export interface Family {
 }
 
 /** Family endpoints for one user, and file calls inside a family space. */
-export function familyClient(t: TestApp, user: TestUser) {
-  const api = client(t, user);
+export function familyClient(t: TestApp, user: TestUser, clock: () => number = Date.now) {
+  const api = client(t, user, clock);
   const { call } = api;
   const inFamily = (f: Family) => ({ 'x-hw-share-folder-id': f.id });
   return {

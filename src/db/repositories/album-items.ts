@@ -1,5 +1,5 @@
-import type { Insertable, Selectable } from 'kysely';
-import type { QueryRunner } from '../query-runner.js';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import { prepared, type QueryRunner } from '../query-runner.js';
 import type { AlbumItemsTable } from '../schema.js';
 import type { FileRow } from './files.js';
 
@@ -18,6 +18,37 @@ const chunks = <T>(xs: readonly T[], n = 500): T[][] => {
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
 };
+
+const pageQueries = new Map<string, ReturnType<typeof buildPageQuery>>();
+
+/** One page of a manual album, compiled once per sort, direction and first-or-later page. */
+function buildPageQuery(sort: ItemSortColumn, desc: boolean, after: boolean, limit: number) {
+  const op = desc ? '<' : '>';
+  const dir = desc ? 'desc' : 'asc';
+  const column = `album_items.${sort}` as const;
+  return prepared((db, p: { albumId: string; value: number; id: string }) => {
+    let q = db
+      .selectFrom('album_items')
+      .innerJoin('files', 'files.id', 'album_items.file_id')
+      .selectAll('files')
+      .select('album_items.add_time')
+      .where('album_items.album_id', '=', p.albumId)
+      .where('album_items.visible', '=', sql.lit(1));
+    if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(column, 'album_items.file_id'), op, tuple(p.value, p.id)));
+    // Literal limit and visibility: SQLite plans and runs bound ones slower.
+    return q.orderBy(column, dir).orderBy('album_items.file_id', dir).limit(sql.lit(limit));
+  });
+}
+
+function pageQuery(key: string) {
+  let q = pageQueries.get(key);
+  if (!q) {
+    const [sort, desc, after, limit] = key.split(':') as [ItemSortColumn, string, string, string];
+    q = buildPageQuery(sort, desc === 'true', after === 'true', Number(limit));
+    pageQueries.set(key, q);
+  }
+  return q;
+}
 
 /** Membership of manual albums. */
 export function albumItemsRepository(runner: QueryRunner) {
@@ -41,10 +72,10 @@ export function albumItemsRepository(runner: QueryRunner) {
       let removed = 0;
       let visible = 0;
       for (const part of chunks(fileIds)) {
-        const rows = await db.selectFrom('album_items').select('visible').where('album_id', '=', albumId).where('file_id', 'in', part).execute();
+        // RETURNING, not a select first: SQLite plans `select visible … file_id in (…)` as a scan of the album.
+        const rows = await db.deleteFrom('album_items').where('album_id', '=', albumId).where('file_id', 'in', part).returning('visible').execute();
+        removed += rows.length;
         visible += rows.filter((r) => r.visible === 1).length;
-        const r = await db.deleteFrom('album_items').where('album_id', '=', albumId).where('file_id', 'in', part).executeTakeFirst();
-        removed += Number(r.numDeletedRows);
       }
       return { removed, visible };
     },
@@ -94,21 +125,9 @@ export function albumItemsRepository(runner: QueryRunner) {
     },
     /** A keyset page of a manual album's visible items with their files. */
     async page(albumId: string, page: ItemPage): Promise<(FileRow & { add_time: number })[]> {
-      const op = page.desc ? '<' : '>';
-      const dir = page.desc ? 'desc' : 'asc';
-      const column = `album_items.${page.sort}` as const;
-      let q = db
-        .selectFrom('album_items')
-        .innerJoin('files', 'files.id', 'album_items.file_id')
-        .selectAll('files')
-        .select('album_items.add_time')
-        .where('album_items.album_id', '=', albumId)
-        .where('album_items.visible', '=', 1);
-      if (page.after) {
-        const { value, id } = page.after;
-        q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(column, 'album_items.file_id'), op, tuple(value, id)));
-      }
-      return q.orderBy(column, dir).orderBy('album_items.file_id', dir).limit(page.limit).execute() as Promise<(FileRow & { add_time: number })[]>;
+      const q = pageQuery(`${page.sort}:${page.desc}:${page.after !== undefined}:${page.limit}`);
+      const result = await q(runner, { albumId, value: page.after?.value ?? 0, id: page.after?.id ?? '' });
+      return result.rows as (FileRow & { add_time: number })[];
     },
   };
 }

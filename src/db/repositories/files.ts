@@ -1,4 +1,4 @@
-import type { Selectable, Insertable, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type Insertable, type SelectQueryBuilder } from 'kysely';
 import { prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, FilesTable } from '../schema.js';
 
@@ -49,7 +49,7 @@ export function filesRepository(runner: QueryRunner) {
       if (arms.length === 0) return [];
       const ids = await mergeArms(runner, arms, page);
       if (ids.length === 0) return [];
-      const rows = new Map((await db.selectFrom('files').selectAll().where('id', 'in', ids).execute()).map((r) => [r.id, r]));
+      const rows = new Map((await filesByIds(runner, ids)).map((r) => [r.id, r]));
       return ids.map((id) => rows.get(id)!).filter(Boolean);
     },
     async countInFolders(folderIds: readonly string[], fileTypes: readonly string[]): Promise<number> {
@@ -162,6 +162,20 @@ export function filesRepository(runner: QueryRunner) {
   };
 }
 
+/**
+ * Rows by ID in one compiled statement whatever their number: the list travels as one JSON
+ * parameter on SQLite, one array on PostgreSQL.
+ */
+const byIdsSqlite = prepared((db, p: { ids: string }) =>
+  db.selectFrom('files').selectAll().where('id', 'in', sql<string>`(select value from json_each(${p.ids}))`),
+);
+const byIdsPostgres = prepared((db, p: { ids: string[] }) => db.selectFrom('files').selectAll().where(sql<boolean>`id = any(${p.ids})`));
+
+async function filesByIds(runner: QueryRunner, ids: string[]): Promise<FileRow[]> {
+  const result = runner.dialect === 'sqlite' ? await byIdsSqlite(runner, { ids: JSON.stringify(ids) }) : await byIdsPostgres(runner, { ids });
+  return result.rows as FileRow[];
+}
+
 type FileQuery = SelectQueryBuilder<DB, 'files', FileRow>;
 
 export interface FolderPage {
@@ -172,46 +186,93 @@ export interface FolderPage {
 }
 
 type Key = { id: string; value: number };
+type Arm = { folder: string; type: string };
+type ArmParams = { folder: string; type: string; value: number; id: string };
 
-const armQueries = new Map<string, ReturnType<typeof buildArmQuery>>();
-
-/** One folder's next rows of one type after a position, in sort order: a covering index range. */
-function buildArmQuery(sort: FolderPage['sort'], desc: boolean, after: boolean) {
+/**
+ * One folder's next rows of one type after a position, in sort order: a covering index range.
+ * The limit and `recycled = 0` are written into the SQL: bound, they make SQLite run this at a
+ * third of the speed (measured at 30 folders).
+ */
+function armSelect(db: Kysely<DB>, sort: FolderPage['sort'], desc: boolean, after: boolean, limit: number, p: ArmParams) {
   const op = desc ? '<' : '>';
   const dir = desc ? 'desc' : 'asc';
-  return prepared((db, p: { folder: string; type: string; value: number; id: string; limit: number }) => {
-    let q = db.selectFrom('files').select(['id', `${sort} as value`]).where('parent_id', '=', p.folder).where('recycled', '=', 0).where('file_type', '=', p.type);
-    if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(sort, 'id'), op, tuple(p.value as never, p.id)));
-    return q.orderBy(sort, dir).orderBy('id', dir).limit(p.limit);
+  let q = db
+    .selectFrom('files')
+    .select(['id', `${sort} as value`, 'parent_id', 'file_type'])
+    .where('parent_id', '=', p.folder)
+    .where('recycled', '=', sql.lit(0))
+    .where('file_type', '=', p.type);
+  if (after) q = q.where(({ eb, refTuple, tuple }) => eb(refTuple(sort, 'id'), op, tuple(p.value as never, p.id)));
+  return q.orderBy(sort, dir).orderBy('id', dir).limit(sql.lit(limit));
+}
+
+const memo = <F>(make: (key: string) => F) => {
+  const cache = new Map<string, F>();
+  return (key: string): F => {
+    let f = cache.get(key);
+    if (!f) {
+      f = make(key);
+      cache.set(key, f);
+    }
+    return f;
+  };
+};
+
+const armQuery = memo((key) => {
+  const [sort, desc, after, limit] = key.split(':') as [FolderPage['sort'], string, string, string];
+  return prepared((db, p: ArmParams) => armSelect(db, sort, desc === 'true', after === 'true', Number(limit), p));
+});
+
+/**
+ * Every arm's first rows in one statement (a UNION ALL of index ranges): one round trip into
+ * SQLite instead of one per folder and kind, which is most of a page's cost at 30 folders.
+ */
+const firstRound = memo((key) => {
+  const [sort, desc, after, n, limit] = key.split(':') as [FolderPage['sort'], string, string, string, string];
+  return prepared((db, p: Record<string, string | number>) => {
+    const arm = (i: number) =>
+      db
+        .selectFrom(
+          armSelect(db, sort, desc === 'true', after === 'true', Number(limit), { folder: p[`f${i}`] as string, type: p[`t${i}`] as string, value: p.value as number, id: p.id as string }).as(`a${i}`),
+        )
+        .selectAll();
+    let q = arm(0);
+    for (let i = 1; i < Number(n); i++) q = q.unionAll(arm(i));
+    return q;
   });
-}
+});
 
-function armQuery(sort: FolderPage['sort'], desc: boolean, after: boolean) {
-  const key = `${sort}:${desc}:${after}`;
-  let q = armQueries.get(key);
-  if (!q) {
-    q = buildArmQuery(sort, desc, after);
-    armQueries.set(key, q);
-  }
-  return q;
-}
+type ArmRow = { id: string; value: number | string; parent_id: string; file_type: string };
 
-async function mergeArms(runner: QueryRunner, arms: { folder: string; type: string }[], page: FolderPage): Promise<string[]> {
+async function mergeArms(runner: QueryRunner, arms: Arm[], page: FolderPage): Promise<string[]> {
   const first = Math.max(4, Math.ceil((2 * page.limit) / arms.length));
   const before = (a: Key, b: Key): boolean =>
     a.value === b.value ? (page.desc ? a.id > b.id : a.id < b.id) : page.desc ? a.value > b.value : a.value < b.value;
-  const fetch = async (arm: { folder: string; type: string }, from: Key | undefined, limit: number): Promise<Key[]> => {
-    const q = armQuery(page.sort, page.desc, from !== undefined);
-    const rows = (await q(runner, { folder: arm.folder, type: arm.type, value: from?.value ?? 0, id: from?.id ?? '', limit })).rows as { id: string; value: number | string }[];
-    return rows.map((r) => ({ id: r.id, value: Number(r.value) }));
+  const keyOf = (r: ArmRow): Key => ({ id: r.id, value: Number(r.value) });
+  const fetch = async (arm: Arm, from: Key | undefined, limit: number): Promise<Key[]> => {
+    const q = armQuery(`${page.sort}:${page.desc}:${from !== undefined}:${limit}`);
+    const rows = (await q(runner, { folder: arm.folder, type: arm.type, value: from?.value ?? 0, id: from?.id ?? '' })).rows as ArmRow[];
+    return rows.map(keyOf);
   };
   const start = page.after ? { id: page.after.id, value: Number(page.after.value) } : undefined;
-  const state = await Promise.all(
-    arms.map(async (arm) => {
-      const rows = await fetch(arm, start, first);
-      return { arm, rows, pos: 0, more: rows.length === first, batch: first };
-    }),
-  );
+  const params: Record<string, string | number> = { value: start?.value ?? 0, id: start?.id ?? '' };
+  arms.forEach((arm, i) => {
+    params[`f${i}`] = arm.folder;
+    params[`t${i}`] = arm.type;
+  });
+  const round = (await firstRound(`${page.sort}:${page.desc}:${start !== undefined}:${arms.length}:${first}`)(runner, params)).rows as ArmRow[];
+  const byArm = new Map<string, Key[]>();
+  for (const r of round) {
+    const k = `${r.parent_id}\n${r.file_type}`;
+    const list = byArm.get(k);
+    if (list) list.push(keyOf(r));
+    else byArm.set(k, [keyOf(r)]);
+  }
+  const state = arms.map((arm) => {
+    const rows = byArm.get(`${arm.folder}\n${arm.type}`) ?? [];
+    return { arm, rows, pos: 0, more: rows.length === first, batch: first };
+  });
   const out: string[] = [];
   while (out.length < page.limit) {
     let best: (typeof state)[number] | undefined;

@@ -5,6 +5,7 @@ import * as m0003 from './0003-jobs.js';
 import * as m0004 from './0004-uploads.js';
 import * as m0005 from './0005-album-content.js';
 import * as m0006 from './0006-families.js';
+import * as m0007 from './0007-album-items-by-file.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-uploads': m0004,
   '0005-album-content': m0005,
   '0006-families': m0006,
+  '0007-album-items-by-file': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

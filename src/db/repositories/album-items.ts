@@ -61,7 +61,7 @@ export function albumItemsRepository(runner: QueryRunner) {
         const r = await db
           .insertInto('album_items')
           .values(part)
-          .onConflict((oc) => oc.columns(['album_id', 'file_id']).doNothing())
+          .onConflict((oc) => oc.columns(['file_id', 'album_id']).doNothing())
           .executeTakeFirst();
         added += Number(r.numInsertedOrUpdatedRows ?? 0);
       }

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { formatXDate } from '../src/domain/credentials.js';
+
+/**
+ * The measuring half of `npm run bench -- albums`, in its own small process: p50/p99 over HTTP of
+ * album listings, ListAlbums pages and add/remove turns against the seeded server in the plan.
+ */
+const plan = JSON.parse(fs.readFileSync(process.argv[2]!, 'utf8')) as {
+  url: string;
+  user: Record<string, unknown>;
+  manualId: string;
+  collectionId: string;
+  spare: string[];
+  groupId: string;
+  requests: number;
+  deep: number;
+  files: number;
+  albums: number;
+  items: number;
+  seedSeconds: number;
+};
+const { manualId, collectionId, spare } = plan;
+const userId = String(plan.user.userId);
+const REQUESTS = plan.requests;
+const DEEP = plan.deep;
+const server = { url: plan.url };
+// X-Date is made per request: the run takes longer than the 15 minutes one date is good for.
+const headers = (): Record<string, string> => ({
+  authorization: `Bearer+${String(plan.user.accessToken)}`,
+  'x-user-id': userId,
+  'x-date': formatXDate(Date.now()),
+  'content-type': 'application/json',
+});
+const get = async (url: string) => {
+  const res = await fetch(`${server.url}${url}`, { headers: headers() });
+  const body = (await res.json()) as Record<string, unknown>;
+  if (res.status !== 200) throw new Error(`${url}: ${JSON.stringify(body)}`);
+  return body;
+};
+const timed = async (fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> => {
+  for (let i = 0; i < 20; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const s = performance.now();
+    await fn();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
+  return { p50: at(0.5), p99: at(0.99) };
+};
+
+const results: Record<string, { p50: number; p99: number }> = {};
+for (const [label, albumId] of [['manual', manualId], ['collection', collectionId]] as const) {
+  for (const sortType of [1, 2, 3]) {
+    const base = `/koodrive/ose/v1/album/${albumId}/list?sortType=${sortType}&pageSize=100`;
+    results[`${label} sort ${sortType} first page`] = await timed(() => get(base));
+    let cursor = '';
+    for (let p = 1; p < DEEP; p++) cursor = String((await get(`${base}${cursor ? `&pageCursor=${encodeURIComponent(cursor)}` : ''}`)).nextPageCursor);
+    const deep = `${base}&pageCursor=${encodeURIComponent(cursor)}`;
+    results[`${label} sort ${sortType} page ${DEEP}`] = await timed(() => get(deep));
+  }
+}
+let pageNum = 1;
+results['ListAlbums pages'] = await timed(() => get(`/koodrive/ose/v1/album/list?albumKind=1&albumType=2&pageSize=100&pageNum=${(pageNum++ % 100) + 1}`));
+let sharedPage = 0;
+results['ListAlbums shared pages (family of 10, 1,000 albums)'] = await timed(() => get(`/koodrive/ose/v1/album/list?albumKind=2&albumType=2&pageSize=100&pageNum=${(sharedPage++ % 10) + 1}`));
+results['ListAlbums shared pages by groupId'] = await timed(() => get(`/koodrive/ose/v1/album/list?albumKind=2&albumType=2&pageSize=100&groupId=${plan.groupId}&pageNum=${(sharedPage++ % 10) + 1}`));
+let adding = true;
+results['add 100 / remove 100'] = await timed(async () => {
+  const res = adding
+    ? await fetch(`${server.url}/koodrive/ose/v1/album/${manualId}/add`, { method: 'POST', headers: headers(), body: JSON.stringify({ fileIds: spare.map((fileId) => ({ fileId, ownerId: userId })) }) })
+    : await fetch(`${server.url}/koodrive/ose/v1/${manualId}/batchDelete`, { method: 'DELETE', headers: headers(), body: JSON.stringify({ ids: spare }) });
+  if (res.status !== 200) throw new Error(await res.text());
+  await res.arrayBuffer();
+  adding = !adding;
+});
+const worstListing = Math.max(...Object.entries(results).filter(([k]) => k.includes('page') && !k.startsWith('ListAlbums')).map(([, v]) => v.p99));
+const personalList = results['ListAlbums pages']!.p99;
+const sharedList = Math.max(results['ListAlbums shared pages (family of 10, 1,000 albums)']!.p99, results['ListAlbums shared pages by groupId']!.p99);
+const ratios = [1, 2, 3].flatMap((s) => ['manual', 'collection'].map((a) => results[`${a} sort ${s} page ${DEEP}`]!.p99 / results[`${a} sort ${s} first page`]!.p99));
+console.log(JSON.stringify({ benchmark: 'album content at scale', files: plan.files, albums: plan.albums, manualItems: plan.items, seedSeconds: Number(plan.seedSeconds.toFixed(1)), requestsEach: REQUESTS, results }, null, 2));
+console.log(`Album content: worst listing p99 ${worstListing} ms (goal ≤ 10), worst deep/first p99 ratio ${Math.max(...ratios).toFixed(2)} (goal ≤ 1.5), add/remove 100 p99 ${results['add 100 / remove 100']!.p99} ms (goal ≤ 20)`);
+console.log(`ListAlbums: personal p99 ${personalList} ms, shared p99 ${sharedList} ms (goal ≤ 10; shared/personal ${(sharedList / personalList).toFixed(2)})`);

@@ -118,9 +118,17 @@ const ENDPOINTS: Endpoint[] = [
     member: 'ok',
     call: (api, ids) => api.call('POST', `${V1}/files/create`, { fileName: `c${next()}.bin`, length: 3, parentFolder: [ids.folder], containerId: ids.family.containerId }, header(ids.family)),
   },
+  {
+    name: "files/multipart/uploadUrl (the owner's upload)",
+    owner: 'ok',
+    member: 309,
+    call: (api, ids) => api.call('POST', `${V1}/files/multipart/uploadUrl`, { fileId: ids === NOTHING ? `F${'U'.repeat(32)}` : UPLOAD.fileId, uploadId: ids === NOTHING ? '1999999999999999995' : UPLOAD.uploadId, multiParts: [] }),
+  },
 ];
 
 // Set once the world is built; endpoints read them.
+let UPLOAD = { fileId: '', uploadId: '' };
+let NOTHING: Ids | undefined;
 let OWNER_ID = '';
 let INVITE_ID = '';
 let DISPOSABLE_ALBUM = '';
@@ -181,6 +189,9 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
       manual: '1999999999999999993',
       collection: '1999999999999999994',
     };
+    NOTHING = nothing;
+    const created = await o.call('POST', `${V1}/files/create`, { fileName: 'pending.bin', length: 3, parentFolder: [folder], containerId: family.containerId }, header(family));
+    UPLOAD = { fileId: String(created.body.fileId), uploadId: String(created.body.uploadId) };
     // Another family, where the member of the first is an outsider.
     const stranger = familyClient(t, await t.newUser('stranger'));
     other = await stranger.createFamily('Elsewhere');

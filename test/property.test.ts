@@ -82,6 +82,36 @@ describe('property: no request gets a 500', () => {
     );
   });
 
+  test('family endpoints with random IDs, query strings and bodies', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 60 }), fc.webQueryParameters(), rawBody, async (id, query, payload) => {
+        const safe = encodeURIComponent(id);
+        const V1 = '/koodrive/ose/v1';
+        for (const [method, url] of [
+          ['POST', `${V1}/sharefolder/create`],
+          ['GET', `${V1}/sharefolder/list?${query}`],
+          ['GET', `${V1}/sharefolder/metadata/${safe}`],
+          ['POST', `${V1}/sharefolder/rename`],
+          ['POST', `${V1}/sharefolder/delete`],
+          ['POST', `${V1}/usergroupsInvite/invite/${safe}?${query}`],
+          ['GET', `${V1}/usergroupsInvite/inviteList/${safe}`],
+          ['POST', `${V1}/usergroupsInvite/inviteConfirm/${safe}`],
+          ['POST', `${V1}/usergroupsInvite/deleteMember?${query}`],
+        ] as const) {
+          const withBody = method === 'POST';
+          const res = await t.app.inject({
+            method,
+            url,
+            headers: { ...authHeaders(u), ...(withBody ? { 'content-type': 'application/json' } : {}), 'x-hw-share-folder-id': id.replace(/[^\x20-\x7e]/g, '') },
+            ...(withBody ? { payload } : {}),
+          });
+          check(res.statusCode, res.body);
+        }
+      }),
+      { numRuns: Math.ceil(RUNS / 3) },
+    );
+  });
+
   test('random album IDs and query strings', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 60 }), fc.webQueryParameters(), async (id, query) => {

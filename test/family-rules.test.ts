@@ -1,5 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startTestApp, expectError, type TestApp, type TestUser } from './helpers/app.js';
 import { familyClient, type FamilyApi } from './helpers/family.js';
 
@@ -98,6 +99,32 @@ describe('family rules: expiry, limits, leaving, listing', () => {
     expectError(await o.call('POST', `${V1}/usergroupsInvite/inviteConfirm/${groupId}`, { inviteId: '1', confirm: 5 }), 400, 13000102);
     expectError(await o.call('POST', `${V1}/usergroupsInvite/deleteMember?groupId=${groupId}&deleteUserId=1`), 400, 13000102);
     expectError(await o.call('POST', `${V1}/usergroupsInvite/invite/${groupId}`), 400, 13000102);
+  });
+
+  test('a member uploads in three steps into the family space; rapid upload finds family content only for members', async () => {
+    const f = await o.createFamily('Uploads');
+    const u = api(users[1]!);
+    await u.join(o, f);
+    const bytes = Buffer.from('family bytes, three steps');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const h = { 'x-hw-share-folder-id': f.id };
+    const created = await u.call('POST', `${V1}/files/create`, { fileName: 'notes.txt', length: bytes.length, sha256, parentFolder: ['root'], containerId: f.containerId }, h);
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    assert.equal(created.body.containerId, f.containerId);
+    const part = (created.body.multiParts as { uploadUrl: string }[])[0]!;
+    const url = new URL(part.uploadUrl);
+    const put = await t.app.inject({ method: 'PUT', url: url.pathname + url.search, payload: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(put.statusCode, 200);
+    const done = await u.call('POST', `${V1}/files/complete`, { fileId: created.body.fileId, uploadId: created.body.uploadId, containerId: f.containerId }, h);
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.equal(done.body.ownerId, users[1]!.userId);
+    assert.deepEqual(done.body.containers, [f.containerId]);
+    // The owner may copy that content by its hash (it can read the family); an outsider may not.
+    const rapid = await o.call('POST', `${V1}/files/create`, { fileName: 'copy.txt', length: bytes.length, sha256, parentFolder: ['root'], containerId: owner.containerId });
+    assert.equal(rapid.body.rapidUpload, true);
+    const outsider = api(users[2]!);
+    const none = await outsider.call('POST', `${V1}/files/create`, { fileName: 'copy.txt', length: bytes.length, sha256, parentFolder: ['root'], containerId: users[2]!.containerId });
+    assert.equal(none.body.rapidUpload, false);
   });
 
   test("deleting a family checks the owner's quota first and then changes nothing", async () => {

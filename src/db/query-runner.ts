@@ -78,3 +78,20 @@ export function prepared<P extends object, O>(build: (db: Kysely<DB>, p: P) => C
     return runner.execute(CompiledQuery.raw(template.sql, values) as CompiledQuery<O>);
   };
 }
+
+/**
+ * Compiled queries whose SQL varies with a few choices (sort, direction, page size, arms): one per
+ * key, made on first use. Keys are built from validated, bounded values (a page size of 1–100,
+ * at most 60 arms), never from free request text, so the set stays bounded.
+ */
+export function compiledPer<F>(make: (key: string) => F): (key: string) => F {
+  const cache = new Map<string, F>();
+  return (key) => {
+    let f = cache.get(key);
+    if (!f) {
+      f = make(key);
+      cache.set(key, f);
+    }
+    return f;
+  };
+}

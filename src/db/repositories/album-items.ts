@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import { prepared, type QueryRunner } from '../query-runner.js';
+import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
 import type { AlbumItemsTable } from '../schema.js';
 import type { FileRow } from './files.js';
 
@@ -18,8 +18,6 @@ const chunks = <T>(xs: readonly T[], n = 500): T[][] => {
   for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
   return out;
 };
-
-const pageQueries = new Map<string, ReturnType<typeof buildPageQuery>>();
 
 /** One page of a manual album, compiled once per sort, direction and first-or-later page. */
 function buildPageQuery(sort: ItemSortColumn, desc: boolean, after: boolean, limit: number) {
@@ -40,15 +38,10 @@ function buildPageQuery(sort: ItemSortColumn, desc: boolean, after: boolean, lim
   });
 }
 
-function pageQuery(key: string) {
-  let q = pageQueries.get(key);
-  if (!q) {
-    const [sort, desc, after, limit] = key.split(':') as [ItemSortColumn, string, string, string];
-    q = buildPageQuery(sort, desc === 'true', after === 'true', Number(limit));
-    pageQueries.set(key, q);
-  }
-  return q;
-}
+const pageQuery = compiledPer((key) => {
+  const [sort, desc, after, limit] = key.split(':') as [ItemSortColumn, string, string, string];
+  return buildPageQuery(sort, desc === 'true', after === 'true', Number(limit));
+});
 
 /** Membership of manual albums. */
 export function albumItemsRepository(runner: QueryRunner) {

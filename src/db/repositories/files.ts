@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Insertable, type SelectQueryBuilder } from 'kysely';
-import { prepared, type QueryRunner } from '../query-runner.js';
+import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
 import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
@@ -34,11 +34,6 @@ export function filesRepository(runner: QueryRunner) {
       if (page.fileType !== undefined) q = q.where('file_type', '=', page.fileType);
       return pageOf(q, page);
     },
-    /**
-     * A keyset page of the visible files of these types directly in these folders (collection
-     * albums). One index range per folder and type, each cut at the page size, merged in one
-     * statement: no sort of the whole album, however large.
-     */
     /**
      * A keyset page of the visible files of these types directly in these folders (collection
      * albums): a merge of one index range per folder and type, each read a few rows at a time, so
@@ -207,19 +202,7 @@ function armSelect(db: Kysely<DB>, sort: FolderPage['sort'], desc: boolean, afte
   return q.orderBy(sort, dir).orderBy('id', dir).limit(sql.lit(limit));
 }
 
-const memo = <F>(make: (key: string) => F) => {
-  const cache = new Map<string, F>();
-  return (key: string): F => {
-    let f = cache.get(key);
-    if (!f) {
-      f = make(key);
-      cache.set(key, f);
-    }
-    return f;
-  };
-};
-
-const armQuery = memo((key) => {
+const armQuery = compiledPer((key) => {
   const [sort, desc, after, limit] = key.split(':') as [FolderPage['sort'], string, string, string];
   return prepared((db, p: ArmParams) => armSelect(db, sort, desc === 'true', after === 'true', Number(limit), p));
 });
@@ -228,7 +211,7 @@ const armQuery = memo((key) => {
  * Every arm's first rows in one statement (a UNION ALL of index ranges): one round trip into
  * SQLite instead of one per folder and kind, which is most of a page's cost at 30 folders.
  */
-const firstRound = memo((key) => {
+const firstRound = compiledPer((key) => {
   const [sort, desc, after, n, limit] = key.split(':') as [FolderPage['sort'], string, string, string, string];
   return prepared((db, p: Record<string, string | number>) => {
     const arm = (i: number) =>

@@ -138,7 +138,7 @@ export function createAlbumContentService(deps: DomainDeps) {
         sortOf = (r) => Number(sort === 'add_time' ? r.add_time : sort === 'take_time' ? (r.take_time ?? r.created_time) : r.edited_time);
       } else {
         const sort = COLLECTION_SORT[sortType]!;
-        const scope = (await repos.albums.scopeDirsOf([album.id])).get(album.id) ?? [];
+        const scope = await repos.albums.liveScopeOf(album.id, album.container_id);
         rows = await repos.files.listInFolders(scope, kindTypes(album.scope_kind), { sort, desc, after, limit: pageSize + 1 });
         sortOf = (r) => Number(r[sort]);
       }

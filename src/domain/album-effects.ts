@@ -19,7 +19,8 @@ export async function folderCountsChanged(repos: Repositories, rows: readonly Fi
   const deltas = new Map<string, number>();
   for (const scope of scopes) {
     const types = kindTypes(scope.scope_kind);
-    const n = media.filter((r) => r.parent_id === scope.folder_id && types.includes(r.file_type)).length;
+    // An album counts only files of its own space: a scope folder moved to another space counts no more.
+    const n = media.filter((r) => r.parent_id === scope.folder_id && r.container_id === scope.container_id && types.includes(r.file_type)).length;
     if (n > 0) deltas.set(scope.album_id, (deltas.get(scope.album_id) ?? 0) + n);
   }
   for (const [albumId, n] of deltas) await repos.albums.addCounts(albumId, sign * n, 0);
@@ -53,9 +54,22 @@ export async function filesShown(repos: Repositories, rows: readonly FileRow[]):
 
 /** Files deleted for good (rows as they were): they leave every album. */
 export async function filesDeleted(repos: Repositories, rows: readonly FileRow[]): Promise<void> {
-  const ids = rows.map((r) => r.id);
-  if (ids.length === 0) return;
   await folderCountsChanged(repos, rows.filter((r) => r.recycled === 0), -1);
+  await membershipsEnded(repos, rows.map((r) => r.id));
+}
+
+/**
+ * Files moved into another space (rows as they were, then as they are): they leave the albums of
+ * the old space, manual ones included, and count in the collection albums of the new one.
+ */
+export async function filesChangedSpace(repos: Repositories, before: readonly FileRow[], after: readonly FileRow[]): Promise<void> {
+  await folderCountsChanged(repos, before.filter((r) => r.recycled === 0), -1);
+  await membershipsEnded(repos, before.map((r) => r.id));
+  await folderCountsChanged(repos, after.filter((r) => r.recycled === 0), 1);
+}
+
+async function membershipsEnded(repos: Repositories, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
   const visible = await repos.albumItems.countsByAlbum(ids, 1);
   const all = await repos.albumItems.countsByAlbum(ids);
   const covered = await repos.albums.coveredBy(ids);

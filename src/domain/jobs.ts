@@ -3,7 +3,8 @@ import { FileType } from '../media/types.js';
 import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
 import { freeNameIn } from './free-name.js';
-import { folderInSpace, resolveSpace, ROOT, type Space } from './spaces.js';
+import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from './spaces.js';
+import { mayTakeOut, moveAcross, moveTarget } from './space-move.js';
 import { iso } from './context.js';
 import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
 
@@ -84,12 +85,13 @@ export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
   /** The checks of one file for one task; throws ItemFailure with the file's code. */
-  async function check(repos: Repositories, space: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
+  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
     const row = await repos.files.findById(fileId);
     if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
     const action = input.actionType ?? ActionType.Recycle;
     const guarded = input.taskType === TaskType.Delete || input.taskType === TaskType.Move;
     if (guarded && !mayChange(space, userId, input.taskType === TaskType.Delete && action === ActionType.Permanent, row)) fail(ErrorCode.Forbidden);
+    if (input.taskType === TaskType.Move && dest !== space && !mayTakeOut(space, userId, await repos.files.subtree(row.id))) fail(ErrorCode.Forbidden);
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle && row.recycled !== 0) fail(ErrorCode.InRecycleBin);
     if (input.taskType === TaskType.Restore && row.recycled_with !== row.id) fail(ErrorCode.InvalidParameter);
     if (input.taskType === TaskType.Move) {
@@ -100,7 +102,7 @@ export function createJobService(deps: DomainDeps) {
     return row;
   }
 
-  async function apply(repos: Repositories, space: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<void> {
+  async function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<void> {
     const action = input.actionType ?? ActionType.Recycle;
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle) {
       for (const row of rows) {
@@ -115,13 +117,19 @@ export function createJobService(deps: DomainDeps) {
     } else if (input.taskType === TaskType.Restore) {
       for (const row of rows) {
         const parent = row.parent_id === null ? undefined : await repos.files.findById(row.parent_id);
-        const home = parent && parent.recycled === 0 ? parent.id : space.rootFolderId;
+        const home = parent && parent.recycled === 0 && parent.container_id === space.containerId ? parent.id : space.rootFolderId;
         const showing = (await repos.files.subtree(row.id)).filter((r) => r.recycled_with === row.id).map((r) => (r.id === row.id ? { ...r, parent_id: home } : r));
         // Name it first: back among the visible, it must not collide with what took its name since.
         await repos.files.place(row.id, home, await freeNameIn(repos, home, row.name), t);
         await repos.files.restoreWith(row.id);
         await repos.albumItems.setEdited(row.id, t);
         await filesShown(repos, showing);
+      }
+    } else if (input.taskType === TaskType.Move && dest !== space) {
+      for (const row of rows) {
+        if ((await freeNameIn(repos, target!.id, row.name)) !== row.name) throw new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+        await moveAcross(deps, repos, dest, row, await repos.files.subtree(row.id), target!, t);
+        await repos.albumItems.setEdited(row.id, t);
       }
     } else if (input.taskType === TaskType.Move) {
       for (const row of rows) {
@@ -151,17 +159,23 @@ export function createJobService(deps: DomainDeps) {
       if (input.taskType === TaskType.Move && !input.dstFolder) throw invalidParam('taskInfo.dstFolderId', { en: 'is required for a move', zh: '移动时必填' });
       const jobId = await ids.next();
       await store.write(async (repos) => {
-        const space = await resolveSpace(repos, caller.userId, { containerId: input.srcContainerId, shareFolderId: input.shareFolderId });
-        if (input.dstContainerId && input.dstContainerId !== space.containerId) {
+        const moving = input.taskType === TaskType.Move;
+        // A move may cross between the caller's personal space and the header's family, either way.
+        const family = moving && input.shareFolderId !== undefined ? await familySpaceByShareFolder(repos, caller.userId, input.shareFolderId) : undefined;
+        const space = moving
+          ? await moveTarget(repos, caller.userId, family ?? (await personalSpace(repos, caller.userId)), input.srcContainerId, family)
+          : await resolveSpace(repos, caller.userId, { containerId: input.srcContainerId, shareFolderId: input.shareFolderId });
+        if (!moving && input.dstContainerId && input.dstContainerId !== space.containerId) {
           await resolveSpace(repos, caller.userId, { containerId: input.dstContainerId, shareFolderId: input.shareFolderId });
         }
+        const dest = moving ? await moveTarget(repos, caller.userId, space, input.dstContainerId, family) : space;
         if (input.taskType === TaskType.EmptyBin && !mayChange(space, caller.userId, true)) throw forbidden();
-        const target = input.taskType === TaskType.Move ? await folderInSpace(repos, space, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
+        const target = moving ? await folderInSpace(repos, dest, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
         const rows: FileRow[] = [];
         const failures: FailEntry[] = [];
         for (const fileId of needsFiles ? input.fileIds : []) {
           try {
-            rows.push(await check(repos, space, caller.userId, input, fileId, target));
+            rows.push(await check(repos, space, dest, caller.userId, input, fileId, target));
           } catch (error) {
             if (!(error instanceof ItemFailure)) throw error;
             failures.push({ fileId, code: error.code });
@@ -169,7 +183,7 @@ export function createJobService(deps: DomainDeps) {
         }
         if (failures.length > 0) throw new AppError(failures[0]!.code, undefined, failures);
         const t = now();
-        await apply(repos, space, input, rows, target, t);
+        await apply(repos, space, dest, input, rows, target, t);
         await repos.jobs.insert({
           id: jobId,
           user_id: caller.userId,

@@ -30,6 +30,16 @@ const insertAlbum = prepared((db, p: Insertable<AlbumsTable>) =>
 );
 const byId = prepared((db, p: { id: string }) => db.selectFrom('albums').selectAll().where('id', '=', p.id));
 
+const liveScope = prepared((db, p: { albumId: string; containerId: string }) =>
+  db
+    .selectFrom('album_scope_dirs')
+    .innerJoin('files', 'files.id', 'album_scope_dirs.folder_id')
+    .select('album_scope_dirs.folder_id')
+    .where('album_scope_dirs.album_id', '=', p.albumId)
+    .where('files.container_id', '=', p.containerId)
+    .orderBy('album_scope_dirs.position'),
+);
+
 export function albumsRepository(runner: QueryRunner) {
   const db = runner.db;
   const listed = (f: AlbumListFilter) =>
@@ -75,12 +85,12 @@ export function albumsRepository(runner: QueryRunner) {
       await db.updateTable('albums').set({ cover_file_id: fileId }).where('id', '=', id).execute();
     },
     /** Collection albums whose scope holds one of these folders, with the folder and the kinds. */
-    async collectionsOver(folderIds: readonly string[]): Promise<{ album_id: string; folder_id: string; scope_kind: string | null }[]> {
+    async collectionsOver(folderIds: readonly string[]): Promise<{ album_id: string; folder_id: string; scope_kind: string | null; container_id: string }[]> {
       if (folderIds.length === 0) return [];
       return db
         .selectFrom('album_scope_dirs')
         .innerJoin('albums', 'albums.id', 'album_scope_dirs.album_id')
-        .select(['album_scope_dirs.album_id', 'album_scope_dirs.folder_id', 'albums.scope_kind'])
+        .select(['album_scope_dirs.album_id', 'album_scope_dirs.folder_id', 'albums.scope_kind', 'albums.container_id'])
         .where('album_scope_dirs.folder_id', 'in', folderIds)
         .execute();
     },
@@ -115,6 +125,11 @@ export function albumsRepository(runner: QueryRunner) {
       return Number(row.n);
     },
     /** Scope folder IDs of each album, in the order they were given. */
+    /** An album's scope folders that are in its space now (one moved to another space counts no more). */
+    async liveScopeOf(albumId: string, containerId: string): Promise<string[]> {
+      const { rows } = await liveScope(runner, { albumId, containerId });
+      return rows.map((r) => r.folder_id);
+    },
     async scopeDirsOf(albumIds: readonly string[]): Promise<Map<string, string[]>> {
       const result = new Map<string, string[]>();
       if (albumIds.length === 0) return result;

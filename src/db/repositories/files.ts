@@ -123,6 +123,11 @@ export function filesRepository(runner: QueryRunner) {
     async touch(id: string, editedTime: number): Promise<void> {
       await db.updateTable('files').set({ edited_time: editedTime }).where('id', '=', id).execute();
     },
+    async setContainer(ids: readonly string[], containerId: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db.updateTable('files').set({ container_id: containerId }).where('id', 'in', ids.slice(i, i + 500)).execute();
+      }
+    },
     /** Every row of one space into another (a family's tree into its owner's personal space). */
     async moveContainer(from: string, to: string): Promise<void> {
       await db.updateTable('files').set({ container_id: to }).where('container_id', '=', from).execute();

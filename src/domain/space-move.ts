@@ -1,0 +1,54 @@
+import type { FileRow, Repositories } from '../db/repositories/index.js';
+import type { DomainDeps } from './context.js';
+import { filesChangedSpace } from './album-effects.js';
+import { AppError, ErrorCode, spaceUnavailable } from './errors.js';
+import { personalSpace, type Space } from './spaces.js';
+
+/**
+ * Moves between a user's personal space and a family space (decisions.md §7): the job's
+ * `dstContainerId` names the other space, which must be the caller's personal space or the family
+ * of `x-hw-share-folder-id`. Files leave a family only by their uploader or the family owner.
+ */
+
+/** The space a move goes to: the source space itself, the caller's personal space, or the header's family. */
+export async function moveTarget(repos: Repositories, userId: string, from: Space, dstContainerId: string | undefined, family: Space | undefined): Promise<Space> {
+  if (dstContainerId === undefined || dstContainerId === '' || dstContainerId === from.containerId) return from;
+  const personal = await personalSpace(repos, userId);
+  if (dstContainerId === personal.containerId) return personal;
+  if (family && dstContainerId === family.containerId) return family;
+  throw spaceUnavailable();
+}
+
+/** Whether the caller may take this whole subtree out of its space. */
+export function mayTakeOut(from: Space, userId: string, subtree: readonly FileRow[]): boolean {
+  if (from.kind !== 'family' || from.familyOwnerId === userId) return true;
+  return subtree.every((r) => r.owner_id === userId);
+}
+
+/**
+ * One item and everything below it, recycled parts included, into another space's folder: rows,
+ * usage, and albums (it leaves the old space's albums and counts in the new space's collections).
+ */
+export async function moveAcross(
+  deps: Pick<DomainDeps, 'drive'>,
+  repos: Repositories,
+  to: Space,
+  root: FileRow,
+  subtree: readonly FileRow[],
+  target: FileRow,
+  t: number,
+): Promise<void> {
+  const bytes = subtree.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0);
+  if (deps.drive.quotaBytes > 0 && bytes > 0) {
+    const container = await repos.containers.findById(to.containerId);
+    if (Number(container?.used_bytes ?? 0) + bytes > deps.drive.quotaBytes) throw new AppError(ErrorCode.QuotaExceeded);
+  }
+  const after = subtree.map((r) => ({ ...r, container_id: to.containerId, ...(r.id === root.id ? { parent_id: target.id } : {}) }));
+  await repos.files.setContainer(subtree.map((r) => r.id), to.containerId);
+  await repos.files.place(root.id, target.id, root.name, t);
+  await filesChangedSpace(repos, subtree, after);
+  if (bytes > 0) {
+    await repos.containers.addUsage(root.container_id, -bytes);
+    await repos.containers.addUsage(to.containerId, bytes);
+  }
+}

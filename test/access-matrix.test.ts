@@ -32,7 +32,7 @@ interface Ids {
 /** What a role must get: success, 13000410, or (default for outsiders) 13000309. */
 type Expect = 'ok' | 410 | 309;
 
-type Api = FamilyApi & { t: TestApp; userId: string };
+type Api = FamilyApi & { t: TestApp; userId: string; containerId: string };
 
 interface Endpoint {
   name: string;
@@ -109,6 +109,18 @@ const ENDPOINTS: Endpoint[] = [
         header(ids.family),
       ),
   },
+  {
+    name: 'move out of the family into one\'s personal space',
+    owner: 'ok',
+    member: 410,
+    call: (api, ids, role) =>
+      api.call(
+        'POST',
+        `${V1}/jobs`,
+        { taskType: 3, taskInfo: { fileInfo: [{ fileId: role === 'owner' ? DISPOSABLE_MOVE : ids.ownerFile }], srcContainerId: ids.family.containerId, dstFolderId: 'root' }, dstContainerId: api.containerId },
+        header(ids.family),
+      ),
+  },
   { name: 'delete for good', owner: 'ok', member: 410, call: (api, ids, role) => api.fjob(ids.family, 2, [role === 'owner' ? DISPOSABLE_FILE : ids.memberFile], { actionType: 202 }) },
   { name: 'empty the recycle bin', owner: 'ok', member: 410, call: (api, ids) => api.fjob(ids.family, 7, []) },
   { name: 'one-shot upload', owner: 'ok', member: 'ok', call: (api, ids) => api.fupload(ids.family, `u${next()}.txt`, 'hello', ids.folder) },
@@ -133,6 +145,7 @@ let OWNER_ID = '';
 let INVITE_ID = '';
 let DISPOSABLE_ALBUM = '';
 let DISPOSABLE_FILE = '';
+let DISPOSABLE_MOVE = '';
 
 async function recycleAndRestore(api: Api, f: Family, fileId: string, role: Role): Promise<ApiResult> {
   const r = await api.fjob(f, 2, [fileId]);
@@ -161,7 +174,7 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
     t = await startTestApp();
     for (const role of ROLES) {
       users[role] = await t.newUser(role);
-      apis[role] = Object.assign(familyClient(t, users[role]), { t, userId: users[role].userId });
+      apis[role] = Object.assign(familyClient(t, users[role]), { t, userId: users[role].userId, containerId: users[role].containerId });
     }
     const o = apis.owner;
     OWNER_ID = users.owner.userId;
@@ -173,6 +186,7 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
     const ownerFile = String((await o.fupload(family, 'owner.jpg', photo(1), folder)).body.id);
     const memberFile = String((await apis.member.fupload(family, 'member.jpg', photo(2), folder)).body.id);
     DISPOSABLE_FILE = String((await o.fupload(family, 'gone.txt', 'bye', folder)).body.id);
+    DISPOSABLE_MOVE = String((await o.fupload(family, 'leaving.txt', 'off home', folder)).body.id);
     const manual = String((await o.sharedAlbum(family, { type: 2, name: 'Best of' })).body.albumId);
     DISPOSABLE_ALBUM = String((await o.sharedAlbum(family, { type: 2, name: 'Disposable' })).body.albumId);
     const collection = String((await o.sharedAlbum(family, { type: 1, scopeParentFolderId: 'root', scopeDir: [folder], scopeKind: '1,2' })).body.albumId);

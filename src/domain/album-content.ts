@@ -1,4 +1,4 @@
-import type { FileRow } from '../db/repositories/index.js';
+import type { AlbumFileRow } from '../db/repositories/files.js';
 import type { ItemSortColumn } from '../db/repositories/album-items.js';
 import { FileType } from '../media/types.js';
 import { AlbumType, visibleAlbum } from './access.js';
@@ -46,7 +46,7 @@ const COLLECTION_SORT: Record<number, 'take_time' | 'created_time' | 'edited_tim
 export function createAlbumContentService(deps: DomainDeps) {
   const { store, now, signer } = deps;
 
-  const view = (caller: Caller, row: FileRow & { add_time?: number }, t: number): AlbumContent => {
+  const view = (caller: Caller, row: AlbumFileRow & { add_time?: number }, t: number, manual: boolean): AlbumContent => {
     const item: AlbumContent = {
       id: row.id,
       takeTime: iso(Number(row.take_time ?? row.created_time)),
@@ -65,7 +65,7 @@ export function createAlbumContentService(deps: DomainDeps) {
     if (row.width !== null) item.width = row.width;
     if (row.height !== null) item.height = row.height;
     if (row.duration !== null) item.duration = row.duration;
-    if (row.add_time !== undefined) item.addTime = iso(Number(row.add_time));
+    if (manual && row.add_time !== undefined) item.addTime = iso(Number(row.add_time));
     return item;
   };
 
@@ -130,8 +130,8 @@ export function createAlbumContentService(deps: DomainDeps) {
       const position = input.pageCursor ? decodeCursor(signer, binding, input.pageCursor) : undefined;
       if (position && typeof position.value !== 'number') throw invalidParam('pageCursor', { en: 'is not a cursor of this listing', zh: '不是本列表的游标' });
       const after = position ? { value: position.value as number, id: position.id } : undefined;
-      let rows: (FileRow & { add_time?: number })[];
-      let sortOf: (r: FileRow & { add_time?: number }) => number;
+      let rows: (AlbumFileRow & { add_time?: number })[];
+      let sortOf: (r: AlbumFileRow & { add_time?: number }) => number;
       if (manual) {
         const sort = MANUAL_SORT[sortType]!;
         rows = await repos.albumItems.page(album.id, { sort, desc, after, limit: pageSize + 1 });
@@ -147,7 +147,7 @@ export function createAlbumContentService(deps: DomainDeps) {
       const last = shown[shown.length - 1];
       const t = now();
       return {
-        contentList: shown.map((r) => view(caller, manual ? r : { ...r, add_time: undefined }, t)),
+        contentList: shown.map((r) => view(caller, r, t, manual)),
         nextPageCursor: more && last ? encodeCursor(signer, binding, { value: sortOf(last), id: last.id }) : '',
         total: Number(album.item_count),
       };

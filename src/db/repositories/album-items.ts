@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
 import type { AlbumItemsTable } from '../schema.js';
-import type { FileRow } from './files.js';
+import { ALBUM_FILE_COLUMNS, type AlbumFileRow } from './files.js';
 
 export type AlbumItemRow = Selectable<AlbumItemsTable>;
 export type ItemSortColumn = 'add_time' | 'take_time' | 'edited_time';
@@ -28,7 +28,7 @@ function buildPageQuery(sort: ItemSortColumn, desc: boolean, after: boolean, lim
     let q = db
       .selectFrom('album_items')
       .innerJoin('files', 'files.id', 'album_items.file_id')
-      .selectAll('files')
+      .select(ALBUM_FILE_COLUMNS.map((c) => `files.${c}` as const))
       .select('album_items.add_time')
       .where('album_items.album_id', '=', p.albumId)
       .where('album_items.visible', '=', sql.lit(1));
@@ -117,10 +117,10 @@ export function albumItemsRepository(runner: QueryRunner) {
       return row?.file_id;
     },
     /** A keyset page of a manual album's visible items with their files. */
-    async page(albumId: string, page: ItemPage): Promise<(FileRow & { add_time: number })[]> {
+    async page(albumId: string, page: ItemPage): Promise<(AlbumFileRow & { add_time: number })[]> {
       const q = pageQuery(`${page.sort}:${page.desc}:${page.after !== undefined}:${page.limit}`);
       const result = await q(runner, { albumId, value: page.after?.value ?? 0, id: page.after?.id ?? '' });
-      return result.rows as (FileRow & { add_time: number })[];
+      return result.rows as (AlbumFileRow & { add_time: number })[];
     },
   };
 }

@@ -4,6 +4,26 @@ import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
 
+/** What an album listing shows of a file: reading only these costs a third less than every column. */
+export const ALBUM_FILE_COLUMNS = [
+  'id',
+  'take_time',
+  'created_time',
+  'edited_time',
+  'owner_id',
+  'name',
+  'file_type',
+  'mime_type',
+  'size',
+  'sha256',
+  'width',
+  'height',
+  'duration',
+  'parent_id',
+  'container_id',
+] as const;
+export type AlbumFileRow = Pick<FileRow, (typeof ALBUM_FILE_COLUMNS)[number]>;
+
 export type FileSortColumn = 'name' | 'size' | 'created_time' | 'edited_time' | 'take_time';
 
 export interface FilePage {
@@ -39,7 +59,7 @@ export function filesRepository(runner: QueryRunner) {
      * albums): a merge of one index range per folder and type, each read a few rows at a time, so
      * a page costs the same whatever the size of the album and however deep it is.
      */
-    async listInFolders(folderIds: readonly string[], fileTypes: readonly string[], page: FolderPage): Promise<FileRow[]> {
+    async listInFolders(folderIds: readonly string[], fileTypes: readonly string[], page: FolderPage): Promise<AlbumFileRow[]> {
       const arms = folderIds.flatMap((folder) => fileTypes.map((type) => ({ folder, type })));
       if (arms.length === 0) return [];
       const ids = await mergeArms(runner, arms, page);
@@ -167,13 +187,13 @@ export function filesRepository(runner: QueryRunner) {
  * parameter on SQLite, one array on PostgreSQL.
  */
 const byIdsSqlite = prepared((db, p: { ids: string }) =>
-  db.selectFrom('files').selectAll().where('id', 'in', sql<string>`(select value from json_each(${p.ids}))`),
+  db.selectFrom('files').select(ALBUM_FILE_COLUMNS).where('id', 'in', sql<string>`(select value from json_each(${p.ids}))`),
 );
-const byIdsPostgres = prepared((db, p: { ids: string[] }) => db.selectFrom('files').selectAll().where(sql<boolean>`id = any(${p.ids})`));
+const byIdsPostgres = prepared((db, p: { ids: string[] }) => db.selectFrom('files').select(ALBUM_FILE_COLUMNS).where(sql<boolean>`id = any(${p.ids})`));
 
-async function filesByIds(runner: QueryRunner, ids: string[]): Promise<FileRow[]> {
+async function filesByIds(runner: QueryRunner, ids: string[]): Promise<AlbumFileRow[]> {
   const result = runner.dialect === 'sqlite' ? await byIdsSqlite(runner, { ids: JSON.stringify(ids) }) : await byIdsPostgres(runner, { ids });
-  return result.rows as FileRow[];
+  return result.rows as AlbumFileRow[];
 }
 
 type FileQuery = SelectQueryBuilder<DB, 'files', FileRow>;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -79,6 +79,9 @@ await store.write(async (repos) => {
 const family = await seedFamily(store, { userId }, { members: 10, albums: 1000 }, nextId);
 await store.close();
 const seedSeconds = (performance.now() - t0) / 1000;
+// The seeding leaves about a gigabyte of dirty pages; their write-back would otherwise slow the
+// first measurements (every fsync waits behind it) and charge the server for the bulk load.
+execFileSync('sync');
 
 const server = await startServer(env);
 // The measuring client runs in a process of its own: this one carries the seeding's heap, whose

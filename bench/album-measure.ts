@@ -51,28 +51,37 @@ const get = async (url: string) => {
   if (res.status !== 200) throw new Error(`${url}: ${JSON.stringify(res.body)}`);
   return res.body;
 };
-const timed = async (fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> => {
-  for (let i = 0; i < 20; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const s = performance.now();
-    await fn();
-    times.push(performance.now() - s);
-  }
+const summary = (times: number[]): { p50: number; p99: number } => {
   times.sort((a, b) => a - b);
   const at = (q: number) => Number(times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(2));
   return { p50: at(0.5), p99: at(0.99) };
 };
+/** p50/p99 of each of these requests, taken in turn so that every one meets the same moments of the machine. */
+const timedTogether = async (...fns: (() => Promise<unknown>)[]): Promise<{ p50: number; p99: number }[]> => {
+  for (let i = 0; i < 20; i++) for (const fn of fns) await fn();
+  const times = fns.map((): number[] => []);
+  for (let i = 0; i < REQUESTS; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const s = performance.now();
+      await fn();
+      times[k]!.push(performance.now() - s);
+    }
+  }
+  return times.map(summary);
+};
+const timed = async (fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> => (await timedTogether(fn))[0]!;
 
 const results: Record<string, { p50: number; p99: number }> = {};
 for (const [label, albumId] of [['manual', manualId], ['collection', collectionId]] as const) {
   for (const sortType of [1, 2, 3]) {
     const base = `/koodrive/ose/v1/album/${albumId}/list?sortType=${sortType}&pageSize=100`;
-    results[`${label} sort ${sortType} first page`] = await timed(() => get(base));
     let cursor = '';
     for (let p = 1; p < DEEP; p++) cursor = String((await get(`${base}${cursor ? `&pageCursor=${encodeURIComponent(cursor)}` : ''}`)).nextPageCursor);
     const deep = `${base}&pageCursor=${encodeURIComponent(cursor)}`;
-    results[`${label} sort ${sortType} page ${DEEP}`] = await timed(() => get(deep));
+    // First and deep page in turn: their ratio compares like with like on a noisy machine.
+    const [first, deepPage] = await timedTogether(() => get(base), () => get(deep));
+    results[`${label} sort ${sortType} first page`] = first!;
+    results[`${label} sort ${sortType} page ${DEEP}`] = deepPage!;
   }
 }
 let pageNum = 1;

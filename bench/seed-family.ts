@@ -1,5 +1,6 @@
 import type { Store } from '../src/db/database.js';
 import { newContainerId, newFileId } from '../src/ids.js';
+import { createSpace } from '../src/domain/spaces.js';
 
 /**
  * A family of `members` people (the given user its owner, the rest made here without logins) and
@@ -17,27 +18,14 @@ export async function seedFamily(
   const containerId = newContainerId();
   const rootId = newFileId();
   await store.write(async (repos) => {
-    await repos.containers.insert({ id: containerId, kind: 'family', owner_id: groupId, root_folder_id: rootId, created_at: t });
-    await repos.files.insert({
-      id: rootId,
-      container_id: containerId,
-      parent_id: null,
-      name: '',
-      file_type: '10',
-      mime_type: 'application/vnd.koodrive.folder',
-      owner_id: owner.userId,
-      description: null,
-      created_time: t,
-      edited_time: t,
-    });
+    await createSpace(repos, { containerId, kind: 'family', ownerId: groupId, rootFolderId: rootId, creatorId: owner.userId, at: t });
     await repos.families.insert({ group_id: groupId, share_folder_id: shareFolderId, owner_id: owner.userId, container_id: containerId, root_folder_id: rootId, name: 'Bench family', max_member: opts.members, created_at: t });
     await repos.families.addMember(groupId, owner.userId, t);
     for (let i = 1; i < opts.members; i++) {
       const userId = nextId();
       const personal = newContainerId();
-      const personalRoot = newFileId();
       await repos.users.insert({ id: userId, phone: `0099900000${String(i).padStart(4, '0')}`, password_hash: 'none', name: `member ${i}`, container_id: personal, created_at: t });
-      await repos.containers.insert({ id: personal, kind: 'personal', owner_id: userId, root_folder_id: personalRoot, created_at: t });
+      await createSpace(repos, { containerId: personal, kind: 'personal', ownerId: userId, rootFolderId: newFileId(), creatorId: userId, at: t });
       await repos.families.addMember(groupId, userId, t + i);
     }
   });

@@ -1,8 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { startTestApp, type ApiResult, type TestApp, type TestUser } from './helpers/app.js';
-import { familyClient, type Family, type FamilyApi } from './helpers/family.js';
+import { photo as distinctPhoto, familyClient, type Family, type FamilyApi } from './helpers/family.js';
 
 /**
  * Issue 5's access matrix: every album, file and family endpoint that takes an ID, for the family's
@@ -13,8 +12,7 @@ import { familyClient, type Family, type FamilyApi } from './helpers/family.js';
  */
 
 const V1 = '/koodrive/ose/v1';
-const JPEG = fs.readFileSync(new URL('./fixtures/sample.jpg', import.meta.url));
-const photo = (n: number): Buffer => Buffer.concat([JPEG, Buffer.from(`matrix-${n}`)]);
+const photo = (n: number): Buffer => distinctPhoto('matrix', n);
 
 type Role = 'owner' | 'member' | 'outsider' | 'removed' | 'invited';
 const ROLES: Role[] = ['owner', 'member', 'outsider', 'removed', 'invited'];

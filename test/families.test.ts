@@ -1,14 +1,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { startTestApp, expectError, type TestApp, type TestUser } from './helpers/app.js';
-import { familyClient, type Family, type FamilyApi } from './helpers/family.js';
+import { photo as distinctPhoto, familyClient, type Family, type FamilyApi } from './helpers/family.js';
 
-const JPEG = fs.readFileSync(new URL('./fixtures/sample.jpg', import.meta.url));
 const V1 = '/koodrive/ose/v1';
 
-/** A JPEG with different bytes (and so a different sha256): appended bytes after EOI are ignored by decoders. */
-const photo = (n: number): Buffer => Buffer.concat([JPEG, Buffer.from(`albumd-${n}`)]);
+const photo = (n: number): Buffer => distinctPhoto('albumd', n);
 
 describe('the life of a family, end to end over HTTP', () => {
   let t: TestApp;

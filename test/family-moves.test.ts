@@ -1,12 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import { startTestApp, expectError, type ApiResult, type TestApp, type TestUser } from './helpers/app.js';
-import { familyClient, type Family, type FamilyApi } from './helpers/family.js';
+import { photo as distinctPhoto, familyClient, type Family, type FamilyApi } from './helpers/family.js';
 
 const V1 = '/koodrive/ose/v1';
-const JPEG = fs.readFileSync(new URL('./fixtures/sample.jpg', import.meta.url));
-const photo = (n: number): Buffer => Buffer.concat([JPEG, Buffer.from(`moves-${n}`)]);
+const photo = (n: number): Buffer => distinctPhoto('moves', n);
 
 describe('moves between a personal space and a family space', () => {
   let t: TestApp;

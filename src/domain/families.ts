@@ -1,15 +1,13 @@
 import type { FamilyRow, Repositories } from '../db/repositories/index.js';
 import { newContainerId, newFileId } from '../ids.js';
-import { FileType } from '../media/types.js';
 import { iso, type DomainDeps } from './context.js';
-import { AppError, ErrorCode, forbidden, invalidParam, notFound, rules, spaceUnavailable } from './errors.js';
+import { AppError, ErrorCode, forbidden, invalidParam, rules, spaceUnavailable } from './errors.js';
 import { freeNameIn } from './free-name.js';
 import { codePoints } from './names.js';
-import { personalSpace } from './spaces.js';
+import { createSpace, familyOfMember, personalSpace } from './spaces.js';
 
 /** Every family lives in one tenant: the server. */
 export const TENANT_ID = 'albumd';
-export const FOLDER_MIME = 'application/vnd.koodrive.folder';
 
 /** The ShareFolder object of the public API, IDs as strings (decisions.md §10). */
 export interface ShareFolder {
@@ -52,25 +50,10 @@ export function checkFamilyName(field: string, value: string): void {
   if (value.trim() === '') throw invalidParam(field, { en: 'must not be only white space', zh: '不得只含空白' });
 }
 
-/** The family behind a share-folder ID, for its members; anyone else learns nothing (13000309). */
-export async function familyOfMember(repos: Repositories, userId: string, shareFolderId: string): Promise<FamilyRow> {
-  const family = await repos.families.findByShareFolderId(shareFolderId);
-  if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
+/** The family, for what only its owner may do (members → 13000410). */
+export function ownerOnly(family: FamilyRow, userId: string): FamilyRow {
+  if (family.owner_id !== userId) throw forbidden();
   return family;
-}
-
-/** The family of a group ID, for its members. */
-export async function familyByGroup(repos: Repositories, userId: string, groupId: string): Promise<FamilyRow> {
-  const family = await repos.families.findByGroupId(groupId);
-  if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
-  return family;
-}
-
-/** The same, for what only the family's owner may do (members → 13000410). */
-export async function ownedFamily(repos: Repositories, userId: string, family: Promise<FamilyRow>): Promise<FamilyRow> {
-  const row = await family;
-  if (row.owner_id !== userId) throw forbidden();
-  return row;
 }
 
 export function createFamilyService(deps: DomainDeps) {
@@ -104,19 +87,7 @@ export function createFamilyService(deps: DomainDeps) {
         const personal = await personalSpace(repos, userId);
         if (input.containerId !== personal.containerId) throw spaceUnavailable();
         const t = now();
-        await repos.containers.insert({ id: containerId, kind: 'family', owner_id: groupId, root_folder_id: rootId, created_at: t });
-        await repos.files.insert({
-          id: rootId,
-          container_id: containerId,
-          parent_id: null,
-          name: '',
-          file_type: FileType.Folder,
-          mime_type: FOLDER_MIME,
-          owner_id: userId,
-          description: null,
-          created_time: t,
-          edited_time: t,
-        });
+        await createSpace(repos, { containerId, kind: 'family', ownerId: groupId, rootFolderId: rootId, creatorId: userId, at: t });
         await repos.families.insert({
           group_id: groupId,
           share_folder_id: id,
@@ -158,7 +129,7 @@ export function createFamilyService(deps: DomainDeps) {
     async rename(userId: string, input: { id: string; fileName: string }): Promise<void> {
       checkFamilyName('fileName', input.fileName);
       await store.write(async (repos) => {
-        const family = await ownedFamily(repos, userId, familyOfMember(repos, userId, input.id));
+        const family = ownerOnly(await familyOfMember(repos, userId, input.id), userId);
         await repos.families.rename(family.group_id, input.fileName);
       });
     },
@@ -169,7 +140,7 @@ export function createFamilyService(deps: DomainDeps) {
      */
     async delete(userId: string, input: { id: string }): Promise<void> {
       await store.write(async (repos) => {
-        const family = await ownedFamily(repos, userId, familyOfMember(repos, userId, input.id));
+        const family = ownerOnly(await familyOfMember(repos, userId, input.id), userId);
         const personal = await personalSpace(repos, userId);
         const [from, to] = await Promise.all([repos.containers.findById(family.container_id), repos.containers.findById(personal.containerId)]);
         const moving = Number(from?.used_bytes ?? 0);

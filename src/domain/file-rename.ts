@@ -6,7 +6,7 @@ import { freeNameIn } from './free-name.js';
 import { checkFileName } from './names.js';
 import { resolveSpace } from './spaces.js';
 import { forbidden, inRecycleBin } from './errors.js';
-import { mayChange } from './jobs.js';
+import { mayChange } from './family-rights.js';
 
 /** `files/rename/{fileId}`: renameMode 3 (default) refuses a taken name, 2 takes a free one. */
 export function createRenameService(deps: DomainDeps) {

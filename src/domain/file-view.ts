@@ -45,6 +45,8 @@ export const urlContext = (deps: { signer: Signer; now: () => number }, caller: 
 
 export const isMedia = (fileType: string): boolean => fileType === FileType.Image || fileType === FileType.Video;
 
+export const FOLDER_MIME = 'application/vnd.koodrive.folder';
+
 /** The columns a folder (or a file before its content is known) leaves empty. */
 export const NO_CONTENT = {
   sha256: null,

@@ -1,12 +1,11 @@
 import { newFileId } from '../ids.js';
 import type { DomainDeps } from './context.js';
 import { invalidParam, nameTaken } from './errors.js';
-import { NO_CONTENT, toFileObject, type FileObject } from './file-view.js';
+import { FOLDER_MIME, NO_CONTENT, toFileObject, type FileObject } from './file-view.js';
 import { checkFileName, codePoints } from './names.js';
 import { freeNameIn } from './free-name.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';
 
-export const FOLDER_MIME = 'application/vnd.koodrive.folder';
 
 export interface CreateFolderInput {
   fileName: string;

@@ -2,7 +2,8 @@ import type { InvitationRow, Repositories } from '../db/repositories/index.js';
 import { iso, type DomainDeps } from './context.js';
 import { maskPhone, normalizePhone } from './credentials.js';
 import { AppError, ErrorCode, forbidden, invalidParam, limitReached, notFound, rules } from './errors.js';
-import { familyByGroup, ownedFamily } from './families.js';
+import { ownerOnly } from './families.js';
+import { familyByGroup } from './spaces.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 export const InviteStatus = { Pending: 0, Accepted: 1, Declined: 2, Expired: 3 } as const;
@@ -48,7 +49,7 @@ export function createInvitationService(deps: DomainDeps) {
       if (phone === undefined) throw invalidParam('mobile', { en: 'must be 6 to 20 digits, optionally after + or 00', zh: '须为 6 到 20 位数字' });
       const inviteId = await ids.next();
       await store.write(async (repos) => {
-        const family = await ownedFamily(repos, userId, familyByGroup(repos, userId, groupId));
+        const family = ownerOnly(await familyByGroup(repos, userId, groupId), userId);
         const t = now();
         const holder = await repos.users.findByPhone(phone);
         if (holder && (await repos.families.isMember(family.group_id, holder.id))) throw alreadyThere();
@@ -70,7 +71,7 @@ export function createInvitationService(deps: DomainDeps) {
     /** `inviteList/{groupId}`: the owner's view of its family's invitations, numbers masked. */
     async list(userId: string, groupId: string): Promise<{ details: InviteeDetail[] }> {
       const repos = store.read;
-      const family = await ownedFamily(repos, userId, familyByGroup(repos, userId, groupId));
+      const family = ownerOnly(await familyByGroup(repos, userId, groupId), userId);
       const t = now();
       const rows = await repos.invitations.ofFamily(family.group_id);
       return {

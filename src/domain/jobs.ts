@@ -4,7 +4,8 @@ import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
 import { freeNameIn } from './free-name.js';
 import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from './spaces.js';
-import { mayTakeOut, moveAcross, moveTarget } from './space-move.js';
+import { moveAcross, spaceAmong } from './space-move.js';
+import { mayChange, mayTakeOut } from './family-rights.js';
 import { iso } from './context.js';
 import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
 
@@ -69,16 +70,6 @@ function ownSubtree(root: FileRow, all: FileRow[]): FileRow[] {
     }
   }
   return out;
-}
-
-/**
- * decisions.md §7: in a family space a member changes only what it uploaded, and only the family
- * owner deletes for good; in a personal space the owner does everything.
- */
-export function mayChange(space: Space, userId: string, ownerOnly: boolean, row?: FileRow): boolean {
-  if (space.kind !== 'family' || space.familyOwnerId === userId) return true;
-  if (ownerOnly) return false;
-  return row === undefined || row.owner_id === userId;
 }
 
 export function createJobService(deps: DomainDeps) {
@@ -163,12 +154,12 @@ export function createJobService(deps: DomainDeps) {
         // A move may cross between the caller's personal space and the header's family, either way.
         const family = moving && input.shareFolderId !== undefined ? await familySpaceByShareFolder(repos, caller.userId, input.shareFolderId) : undefined;
         const space = moving
-          ? await moveTarget(repos, caller.userId, family ?? (await personalSpace(repos, caller.userId)), input.srcContainerId, family)
+          ? await spaceAmong(repos, caller.userId, family ?? (await personalSpace(repos, caller.userId)), input.srcContainerId, family)
           : await resolveSpace(repos, caller.userId, { containerId: input.srcContainerId, shareFolderId: input.shareFolderId });
         if (!moving && input.dstContainerId && input.dstContainerId !== space.containerId) {
           await resolveSpace(repos, caller.userId, { containerId: input.dstContainerId, shareFolderId: input.shareFolderId });
         }
-        const dest = moving ? await moveTarget(repos, caller.userId, space, input.dstContainerId, family) : space;
+        const dest = moving ? await spaceAmong(repos, caller.userId, space, input.dstContainerId, family) : space;
         if (input.taskType === TaskType.EmptyBin && !mayChange(space, caller.userId, true)) throw forbidden();
         const target = moving ? await folderInSpace(repos, dest, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
         const rows: FileRow[] = [];

@@ -10,19 +10,16 @@ import { personalSpace, type Space } from './spaces.js';
  * of `x-hw-share-folder-id`. Files leave a family only by their uploader or the family owner.
  */
 
-/** The space a move goes to: the source space itself, the caller's personal space, or the header's family. */
-export async function moveTarget(repos: Repositories, userId: string, from: Space, dstContainerId: string | undefined, family: Space | undefined): Promise<Space> {
-  if (dstContainerId === undefined || dstContainerId === '' || dstContainerId === from.containerId) return from;
+/**
+ * The space a move names by `containerId`, among those it may use: `given` itself (also when none
+ * is named), the caller's personal space, or the header's family; anything else → 13000301.
+ */
+export async function spaceAmong(repos: Repositories, userId: string, given: Space, containerId: string | undefined, family: Space | undefined): Promise<Space> {
+  if (containerId === undefined || containerId === '' || containerId === given.containerId) return given;
   const personal = await personalSpace(repos, userId);
-  if (dstContainerId === personal.containerId) return personal;
-  if (family && dstContainerId === family.containerId) return family;
+  if (containerId === personal.containerId) return personal;
+  if (family && containerId === family.containerId) return family;
   throw spaceUnavailable();
-}
-
-/** Whether the caller may take this whole subtree out of its space. */
-export function mayTakeOut(from: Space, userId: string, subtree: readonly FileRow[]): boolean {
-  if (from.kind !== 'family' || from.familyOwnerId === userId) return true;
-  return subtree.every((r) => r.owner_id === userId);
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { FamilyRow, FileRow, Repositories } from '../db/repositories/index.js';
+import { FileType } from '../media/types.js';
 import { inRecycleBin, invalidParam, notFound, spaceUnavailable } from './errors.js';
+import { FOLDER_MIME } from './file-view.js';
 
 /** A space the caller may use: its personal space, or a family space it is a member of. */
 export interface Space {
@@ -20,11 +22,44 @@ export async function personalSpace(repos: Repositories, userId: string): Promis
   return { containerId: row.container_id, rootFolderId: row.root_folder_id, kind: 'personal', albumCount: Number(row.album_count) };
 }
 
+/** The family behind a share-folder ID, for its members; anyone else learns nothing (13000309). */
+export async function familyOfMember(repos: Repositories, userId: string, shareFolderId: string): Promise<FamilyRow> {
+  return memberOnly(repos, userId, await repos.families.findByShareFolderId(shareFolderId));
+}
+
+/** The family of a group ID, for its members. */
+export async function familyByGroup(repos: Repositories, userId: string, groupId: string): Promise<FamilyRow> {
+  return memberOnly(repos, userId, await repos.families.findByGroupId(groupId));
+}
+
+async function memberOnly(repos: Repositories, userId: string, family: FamilyRow | undefined): Promise<FamilyRow> {
+  if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
+  return family;
+}
+
 /** The family space behind a share-folder ID, for members only (others: 13000309). */
 export async function familySpaceByShareFolder(repos: Repositories, userId: string, shareFolderId: string): Promise<Space> {
-  const family = await repos.families.findByShareFolderId(shareFolderId);
-  if (!family || !(await repos.families.isMember(family.group_id, userId))) throw notFound();
-  return familySpace(family);
+  return familySpace(await familyOfMember(repos, userId, shareFolderId));
+}
+
+/** A new space and its root folder: a user's personal space, or a family's (owned by the group). */
+export async function createSpace(
+  repos: Repositories,
+  space: { containerId: string; kind: 'personal' | 'family'; ownerId: string; rootFolderId: string; creatorId: string; at: number },
+): Promise<void> {
+  await repos.containers.insert({ id: space.containerId, kind: space.kind, owner_id: space.ownerId, root_folder_id: space.rootFolderId, created_at: space.at });
+  await repos.files.insert({
+    id: space.rootFolderId,
+    container_id: space.containerId,
+    parent_id: null,
+    name: '',
+    file_type: FileType.Folder,
+    mime_type: FOLDER_MIME,
+    owner_id: space.creatorId,
+    description: null,
+    created_time: space.at,
+    edited_time: space.at,
+  });
 }
 
 export function familySpace(family: FamilyRow): Space {

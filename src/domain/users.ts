@@ -3,6 +3,7 @@ import { issuePair, type SessionInfo } from './auth.js';
 import type { DomainDeps } from './context.js';
 import { hashPassword, normalizePhone } from './credentials.js';
 import { invalidParam } from './errors.js';
+import { createSpace } from './spaces.js';
 
 export interface NewUser {
   userId: string;
@@ -33,19 +34,7 @@ export function createUserService(deps: DomainDeps) {
           container_id: containerId,
           created_at: t,
         });
-        await repos.containers.insert({ id: containerId, kind: 'personal', owner_id: userId, root_folder_id: rootId, created_at: t });
-        await repos.files.insert({
-          id: rootId,
-          container_id: containerId,
-          parent_id: null,
-          name: '',
-          file_type: '10',
-          mime_type: 'application/vnd.koodrive.folder',
-          owner_id: userId,
-          description: null,
-          created_time: t,
-          edited_time: t,
-        });
+        await createSpace(repos, { containerId, kind: 'personal', ownerId: userId, rootFolderId: rootId, creatorId: userId, at: t });
         const session = await issuePair(repos, userId, t);
         return { userId, containerId, session };
       });

@@ -1,6 +1,11 @@
+import fs from 'node:fs';
 import { client, type ApiResult, type TestApp, type TestUser } from './app.js';
 
 const V1 = '/koodrive/ose/v1';
+const JPEG = fs.readFileSync(new URL('../fixtures/sample.jpg', import.meta.url));
+
+/** The fixture JPEG made distinct (its own sha256) by bytes after its end, which decoders ignore. */
+export const photo = (tag: string, n: number): Buffer => Buffer.concat([JPEG, Buffer.from(`${tag}-${n}`)]);
 
 export interface Family {
   /** Share-folder ID (primary key): x-hw-share-folder-id, CreateAlbum.shareFolderId. */

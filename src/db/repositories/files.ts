@@ -227,16 +227,11 @@ function armSelect(db: Kysely<DB>, sort: FolderPage['sort'], desc: boolean, afte
   return q.orderBy(sort, dir).orderBy('id', dir).limit(sql.lit(limit));
 }
 
-const armQuery = compiledPer((key) => {
-  const [sort, desc, after, limit] = key.split(':') as [FolderPage['sort'], string, string, string];
-  return prepared((db, p: ArmParams) => armSelect(db, sort, desc === 'true', after === 'true', Number(limit), p));
-});
-
 /**
- * Every arm's first rows in one statement (a UNION ALL of index ranges): one round trip into
+ * The next rows of several arms in one statement (a UNION ALL of index ranges): one round trip into
  * SQLite instead of one per folder and kind, which is most of a page's cost at 30 folders.
  */
-const firstRound = compiledPer((key) => {
+const armsQuery = compiledPer((key) => {
   const [sort, desc, after, n, limit] = key.split(':') as [FolderPage['sort'], string, string, string, string];
   return prepared((db, p: Record<string, string | number>) => {
     const arm = (i: number) =>
@@ -258,9 +253,9 @@ async function mergeArms(runner: QueryRunner, arms: Arm[], page: FolderPage): Pr
   const before = (a: Key, b: Key): boolean =>
     a.value === b.value ? (page.desc ? a.id > b.id : a.id < b.id) : page.desc ? a.value > b.value : a.value < b.value;
   const keyOf = (r: ArmRow): Key => ({ id: r.id, value: Number(r.value) });
-  const fetch = async (arm: Arm, from: Key | undefined, limit: number): Promise<Key[]> => {
-    const q = armQuery(`${page.sort}:${page.desc}:${from !== undefined}:${limit}`);
-    const rows = (await q(runner, { folder: arm.folder, type: arm.type, value: from?.value ?? 0, id: from?.id ?? '' })).rows as ArmRow[];
+  const refill = async (arm: Arm, from: Key, limit: number): Promise<Key[]> => {
+    const q = armsQuery(`${page.sort}:${page.desc}:true:1:${limit}`);
+    const rows = (await q(runner, { f0: arm.folder, t0: arm.type, value: from.value, id: from.id })).rows as ArmRow[];
     return rows.map(keyOf);
   };
   const start = page.after ? { id: page.after.id, value: Number(page.after.value) } : undefined;
@@ -269,7 +264,7 @@ async function mergeArms(runner: QueryRunner, arms: Arm[], page: FolderPage): Pr
     params[`f${i}`] = arm.folder;
     params[`t${i}`] = arm.type;
   });
-  const round = (await firstRound(`${page.sort}:${page.desc}:${start !== undefined}:${arms.length}:${first}`)(runner, params)).rows as ArmRow[];
+  const round = (await armsQuery(`${page.sort}:${page.desc}:${start !== undefined}:${arms.length}:${first}`)(runner, params)).rows as ArmRow[];
   const byArm = new Map<string, Key[]>();
   for (const r of round) {
     const k = `${r.parent_id}\n${r.file_type}`;
@@ -287,7 +282,7 @@ async function mergeArms(runner: QueryRunner, arms: Arm[], page: FolderPage): Pr
     for (const s of state) {
       if (s.pos >= s.rows.length && s.more) {
         s.batch *= 2;
-        const rows = await fetch(s.arm, s.rows[s.rows.length - 1], s.batch);
+        const rows = await refill(s.arm, s.rows[s.rows.length - 1]!, s.batch);
         s.rows = rows;
         s.pos = 0;
         s.more = rows.length === s.batch;

@@ -73,7 +73,7 @@ for (let i = 0; i < members.length; i += 5000) {
 }
 await store.write(async (repos) => {
   await repos.albums.setCover(manualId, (await repos.albumItems.firstImage(manualId)) ?? null);
-  await repos.albums.setItemCount(collectionId, await repos.files.countInFolders(folderIds.slice(0, 30), ['15', '20']));
+  await repos.albums.setItemCount(collectionId, await repos.files.countInFolders(containerId, folderIds.slice(0, 30), ['15', '20']));
 });
 // A family of 10 with 1,000 shared albums: ListAlbums albumKind=2 should cost what personal albums do.
 const family = await seedFamily(store, { userId }, { members: 10, albums: 1000 }, nextId);

@@ -94,7 +94,7 @@ export function createAlbumService(deps: DomainDeps) {
           },
           collection ? input.scopeDir! : [],
         );
-        if (collection) await repos.albums.setItemCount(albumId, await repos.files.countInFolders(input.scopeDir!, kindTypes(scopeKind)));
+        if (collection) await repos.albums.setItemCount(albumId, await repos.files.countInFolders(space.containerId, input.scopeDir!, kindTypes(scopeKind)));
         if (shared) await repos.families.adjustAlbumCount(ownerId, 1);
         else await repos.users.adjustAlbumCount(userId, 1);
       });
@@ -133,7 +133,7 @@ export function createAlbumService(deps: DomainDeps) {
         await repos.albums.update(album.id, patch);
         if (touchesScope) {
           const scope = (await repos.albums.scopeDirsOf([album.id])).get(album.id) ?? [];
-          await repos.albums.setItemCount(album.id, await repos.files.countInFolders(scope, kindTypes(scopeKind ?? album.scope_kind)));
+          await repos.albums.setItemCount(album.id, await repos.files.countInFolders(album.container_id, scope, kindTypes(scopeKind ?? album.scope_kind)));
         }
       });
     },

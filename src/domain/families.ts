@@ -5,6 +5,7 @@ import { AppError, ErrorCode, forbidden, invalidParam, rules, spaceUnavailable }
 import { freeNameIn } from './free-name.js';
 import { codePoints } from './names.js';
 import { createSpace, familyOfMember, personalSpace } from './spaces.js';
+import { spaceChanged } from './space-move.js';
 
 /** Every family lives in one tenant: the server. */
 export const TENANT_ID = 'albumd';
@@ -142,14 +143,17 @@ export function createFamilyService(deps: DomainDeps) {
       await store.write(async (repos) => {
         const family = ownerOnly(await familyOfMember(repos, userId, input.id), userId);
         const personal = await personalSpace(repos, userId);
-        const [from, to] = await Promise.all([repos.containers.findById(family.container_id), repos.containers.findById(personal.containerId)]);
-        const moving = Number(from?.used_bytes ?? 0);
+        const rows = await repos.files.inContainer(family.container_id);
+        const moving = rows.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0);
+        const to = await repos.containers.findById(personal.containerId);
         if (deps.drive.quotaBytes > 0 && Number(to?.used_bytes ?? 0) + moving > deps.drive.quotaBytes) throw new AppError(ErrorCode.QuotaExceeded);
         const t = now();
         await repos.albums.deleteOwnedBy(family.group_id);
-        await repos.files.moveContainer(family.container_id, personal.containerId);
-        await repos.files.place(family.root_folder_id, personal.rootFolderId, await freeNameIn(repos, personal.rootFolderId, family.name), t);
-        await repos.containers.addUsage(personal.containerId, moving);
+        const name = await freeNameIn(repos, personal.rootFolderId, family.name);
+        await repos.files.setContainer(rows.map((r) => r.id), personal.containerId);
+        await repos.files.place(family.root_folder_id, personal.rootFolderId, name, t);
+        // The same effects as every other move between spaces: albums over these folders count them again.
+        await spaceChanged(repos, rows, personal, { id: family.root_folder_id, parentId: personal.rootFolderId });
         await repos.containers.delete(family.container_id);
         await repos.families.delete(family.group_id);
       });

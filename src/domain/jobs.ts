@@ -4,10 +4,10 @@ import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
 import { freeNameIn } from './free-name.js';
 import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from './spaces.js';
-import { moveAcross, spaceAmong } from './space-move.js';
+import { spaceAmong } from './space-move.js';
 import { mayChange, mayTakeOut } from './family-rights.js';
 import { iso } from './context.js';
-import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
+import { applyItems, deleteForever, moveToSpace, moveWithin, recycle, restore } from './job-apply.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
 export const ActionType = { Recycle: 201, Permanent: 202 } as const;
@@ -33,45 +33,6 @@ const fail = (code: ErrorCodeValue): never => {
   throw new ItemFailure(code);
 };
 
-/** Everything a permanent delete takes away: rows, album membership later, blob references, usage. */
-async function deleteForever(repos: Repositories, space: Space, root: FileRow, now: number): Promise<void> {
-  const rows = ownSubtree(root, await repos.files.subtree(root.id));
-  await filesDeleted(repos, rows);
-  await repos.files.deleteMany(rows.map((r) => r.id));
-  let bytes = 0;
-  for (const r of rows) {
-    if (r.sha256 === null) continue;
-    await repos.blobs.release(r.sha256, now);
-    bytes += Number(r.size);
-  }
-  if (bytes > 0) await repos.containers.addUsage(space.containerId, -bytes);
-}
-
-/**
- * The part of a subtree that belongs with its root: what was recycled on its own before (and what
- * is below it) stays in the recycle bin as its own item.
- */
-function ownSubtree(root: FileRow, all: FileRow[]): FileRow[] {
-  const children = new Map<string, FileRow[]>();
-  for (const r of all) {
-    if (r.parent_id === null) continue;
-    const list = children.get(r.parent_id);
-    if (list) list.push(r);
-    else children.set(r.parent_id, [r]);
-  }
-  const group = root.recycled !== 0 ? root.recycled_with : null;
-  const out: FileRow[] = [];
-  const stack = [root];
-  while (stack.length > 0) {
-    const row = stack.pop()!;
-    out.push(row);
-    for (const child of children.get(row.id) ?? []) {
-      if (child.recycled === 0 || child.recycled_with === group) stack.push(child);
-    }
-  }
-  return out;
-}
-
 export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
@@ -93,46 +54,29 @@ export function createJobService(deps: DomainDeps) {
     return row;
   }
 
-  async function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<void> {
+  /** Every item against the state the earlier items left (job-apply.ts); returns how many acted. */
+  function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<number> {
+    const ids = rows.map((r) => r.id);
     const action = input.actionType ?? ActionType.Recycle;
-    if (input.taskType === TaskType.Delete && action === ActionType.Recycle) {
-      for (const row of rows) {
-        const hiding = (await repos.files.subtree(row.id)).filter((r) => r.recycled === 0);
-        await repos.files.recycle(hiding.map((r) => r.id), row.id, t);
-        await repos.files.touch(row.id, t);
-        await repos.albumItems.setEdited(row.id, t);
-        await filesHidden(repos, hiding);
-      }
-    } else if (input.taskType === TaskType.Delete) {
-      for (const row of rows) await deleteForever(repos, space, row, t);
-    } else if (input.taskType === TaskType.Restore) {
-      for (const row of rows) {
-        const parent = row.parent_id === null ? undefined : await repos.files.findById(row.parent_id);
-        const home = parent && parent.recycled === 0 && parent.container_id === space.containerId ? parent.id : space.rootFolderId;
-        const showing = (await repos.files.subtree(row.id)).filter((r) => r.recycled_with === row.id).map((r) => (r.id === row.id ? { ...r, parent_id: home } : r));
-        // Name it first: back among the visible, it must not collide with what took its name since.
-        await repos.files.place(row.id, home, await freeNameIn(repos, home, row.name), t);
-        await repos.files.restoreWith(row.id);
-        await repos.albumItems.setEdited(row.id, t);
-        await filesShown(repos, showing);
-      }
-    } else if (input.taskType === TaskType.Move && dest !== space) {
-      for (const row of rows) {
-        if ((await freeNameIn(repos, target!.id, row.name)) !== row.name) throw new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
-        await moveAcross(deps, repos, dest, row, await repos.files.subtree(row.id), target!, t);
-        await repos.albumItems.setEdited(row.id, t);
-      }
-    } else if (input.taskType === TaskType.Move) {
-      for (const row of rows) {
-        if (row.parent_id === target!.id) continue;
-        if ((await freeNameIn(repos, target!.id, row.name)) !== row.name) throw new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
-        await fileMoved(repos, row, target!.id);
-        await repos.files.place(row.id, target!.id, row.name, t);
-        await repos.albumItems.setEdited(row.id, t);
-      }
-    } else if (input.taskType === TaskType.EmptyBin) {
-      for (const row of await repos.files.recycledRoots(space.containerId)) await deleteForever(repos, space, row, t);
+    switch (input.taskType) {
+      case TaskType.Delete:
+        return applyItems(repos, ids, action === ActionType.Recycle ? (r, row) => recycle(r, row, t) : (r, row) => deleteForever(r, space, row, t));
+      case TaskType.Restore:
+        return applyItems(repos, ids, (r, row) => restore(r, space, row, t));
+      case TaskType.Move:
+        return applyItems(repos, ids, dest === space ? (r, row) => moveWithin(r, row, target!, t) : (r, row) => moveToSpace(deps, r, dest, row, target!, t));
+      default:
+        return emptyBin(repos, space, t);
     }
+  }
+
+  async function emptyBin(repos: Repositories, space: Space, t: number): Promise<number> {
+    const roots = await repos.files.recycledRoots(space.containerId);
+    return applyItems(
+      repos,
+      roots.map((r) => r.id),
+      (r, row) => deleteForever(r, space, row, t),
+    );
   }
 
   return {
@@ -174,7 +118,7 @@ export function createJobService(deps: DomainDeps) {
         }
         if (failures.length > 0) throw new AppError(failures[0]!.code, undefined, failures);
         const t = now();
-        await apply(repos, space, dest, input, rows, target, t);
+        const applied = await apply(repos, space, dest, input, rows, target, t);
         await repos.jobs.insert({
           id: jobId,
           user_id: caller.userId,
@@ -182,7 +126,7 @@ export function createJobService(deps: DomainDeps) {
           task_type: input.taskType,
           action_type: input.taskType === TaskType.Delete ? (input.actionType ?? ActionType.Recycle) : (input.actionType ?? null),
           status: 2,
-          file_count: rows.length,
+          file_count: needsFiles ? rows.length : applied,
           created_at: t,
           finished_at: t,
         });

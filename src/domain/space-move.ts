@@ -40,12 +40,27 @@ export async function moveAcross(
     const container = await repos.containers.findById(to.containerId);
     if (Number(container?.used_bytes ?? 0) + bytes > deps.drive.quotaBytes) throw new AppError(ErrorCode.QuotaExceeded);
   }
-  const after = subtree.map((r) => ({ ...r, container_id: to.containerId, ...(r.id === root.id ? { parent_id: target.id } : {}) }));
   await repos.files.setContainer(subtree.map((r) => r.id), to.containerId);
   await repos.files.place(root.id, target.id, root.name, t);
-  await filesChangedSpace(repos, subtree, after);
-  if (bytes > 0) {
-    await repos.containers.addUsage(root.container_id, -bytes);
-    await repos.containers.addUsage(to.containerId, bytes);
+  await spaceChanged(repos, subtree, to, { id: root.id, parentId: target.id });
+}
+
+/**
+ * Rows (as they were) now in another space: they leave the old space's albums, count in the new
+ * one's collections, and their bytes move from each row's own space to the new one.
+ */
+export async function spaceChanged(repos: Repositories, before: readonly FileRow[], to: Space, moved?: { id: string; parentId: string }): Promise<void> {
+  const after = before.map((r) => ({ ...r, container_id: to.containerId, ...(r.id === moved?.id ? { parent_id: moved.parentId } : {}) }));
+  await filesChangedSpace(repos, before, after);
+  const bytes = new Map<string, number>();
+  for (const r of before) {
+    if (r.sha256 === null || r.container_id === to.containerId) continue;
+    bytes.set(r.container_id, (bytes.get(r.container_id) ?? 0) + Number(r.size));
   }
+  let total = 0;
+  for (const [containerId, n] of bytes) {
+    await repos.containers.addUsage(containerId, -n);
+    total += n;
+  }
+  if (total > 0) await repos.containers.addUsage(to.containerId, total);
 }

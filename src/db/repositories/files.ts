@@ -24,6 +24,9 @@ export const ALBUM_FILE_COLUMNS = [
 ] as const;
 export type AlbumFileRow = Pick<FileRow, (typeof ALBUM_FILE_COLUMNS)[number]>;
 
+/** Deeper than any real tree: a cycle (which the checker reports) cannot make a walk endless. */
+const MAX_DEPTH = 10_000;
+
 export type FileSortColumn = 'name' | 'size' | 'created_time' | 'edited_time' | 'take_time';
 
 export interface FilePage {
@@ -67,12 +70,16 @@ export function filesRepository(runner: QueryRunner) {
       const rows = new Map((await filesByIds(runner, ids)).map((r) => [r.id, r]));
       return ids.map((id) => rows.get(id)!).filter(Boolean);
     },
-    async countInFolders(folderIds: readonly string[], fileTypes: readonly string[]): Promise<number> {
+    /**
+     * The visible files of these types directly in those of these folders that are in `containerId`
+     * (a folder's files are always in its space; a scope folder moved elsewhere counts no more).
+     */
+    async countInFolders(containerId: string, folderIds: readonly string[], fileTypes: readonly string[]): Promise<number> {
       if (folderIds.length === 0) return 0;
       const row = await db
         .selectFrom('files')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('parent_id', 'in', folderIds)
+        .where('parent_id', 'in', (eb) => eb.selectFrom('files as folder').select('folder.id').where('folder.id', 'in', folderIds).where('folder.container_id', '=', containerId))
         .where('recycled', '=', 0)
         .where('file_type', 'in', fileTypes)
         .executeTakeFirstOrThrow();
@@ -105,7 +112,7 @@ export function filesRepository(runner: QueryRunner) {
         .limit(1)
         .executeTakeFirst();
     },
-    /** The item and everything below it (any depth), recycled or not. */
+    /** The item and everything below it (any depth), recycled or not; UNION ends even on a cycle. */
     async subtree(id: string): Promise<FileRow[]> {
       return db
         .withRecursive('tree(id)', (qc) =>
@@ -113,26 +120,52 @@ export function filesRepository(runner: QueryRunner) {
             .selectFrom('files')
             .select('id')
             .where('id', '=', id)
-            .unionAll(qc.selectFrom('files').innerJoin('tree', 'files.parent_id', 'tree.id').select('files.id')),
+            .union(qc.selectFrom('files').innerJoin('tree', 'files.parent_id', 'tree.id').select('files.id')),
         )
         .selectFrom('files')
         .innerJoin('tree', 'tree.id', 'files.id')
         .selectAll('files')
         .execute();
     },
-    async recycle(ids: readonly string[], rootId: string, at: number): Promise<void> {
+    /** Recycles what of these is still visible, with `rootId` as its group; returns what it changed. */
+    async recycle(ids: readonly string[], rootId: string, at: number): Promise<string[]> {
+      const changed: string[] = [];
       for (let i = 0; i < ids.length; i += 500) {
-        await db
+        const rows = await db
           .updateTable('files')
           .set({ recycled: 1, recycled_at: at, recycled_with: rootId })
           .where('id', 'in', ids.slice(i, i + 500))
           .where('recycled', '=', 0)
+          .returning('id')
           .execute();
+        for (const r of rows) changed.push(r.id);
       }
+      return changed;
     },
-    /** Brings back what one recycling took away. */
-    async restoreWith(rootId: string): Promise<void> {
-      await db.updateTable('files').set({ recycled: 0, recycled_at: null, recycled_with: null }).where('recycled_with', '=', rootId).execute();
+    /** Brings back what one recycling took away; returns the rows as they now are. */
+    restoreWith(rootId: string): Promise<FileRow[]> {
+      return db.updateTable('files').set({ recycled: 0, recycled_at: null, recycled_with: null }).where('recycled_with', '=', rootId).returningAll().execute();
+    },
+    /** The IDs above an item, nearest first (its parent, the parent's parent, …). */
+    async ancestorIds(id: string): Promise<string[]> {
+      const rows = await db
+        .withRecursive('up(id, parent_id, depth)', (qc) =>
+          qc
+            .selectFrom('files')
+            .select(['id', 'parent_id', sql<number>`0`.as('depth')])
+            .where('id', '=', id)
+            .unionAll(qc.selectFrom('files').innerJoin('up', 'up.parent_id', 'files.id').select(['files.id', 'files.parent_id', sql<number>`up.depth + 1`.as('depth')]).where('up.depth', '<', MAX_DEPTH)),
+        )
+        .selectFrom('up')
+        .select('id')
+        .where('depth', '>', 0)
+        .orderBy('depth')
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    /** Every row of a space, recycled ones included. */
+    inContainer(containerId: string): Promise<FileRow[]> {
+      return db.selectFrom('files').selectAll().where('container_id', '=', containerId).execute();
     },
     async place(id: string, parentId: string, name: string, editedTime: number): Promise<void> {
       await db.updateTable('files').set({ parent_id: parentId, name, edited_time: editedTime }).where('id', '=', id).execute();
@@ -148,14 +181,11 @@ export function filesRepository(runner: QueryRunner) {
         await db.updateTable('files').set({ container_id: containerId }).where('id', 'in', ids.slice(i, i + 500)).execute();
       }
     },
-    /** Every row of one space into another (a family's tree into its owner's personal space). */
-    async moveContainer(from: string, to: string): Promise<void> {
-      await db.updateTable('files').set({ container_id: to }).where('container_id', '=', from).execute();
-    },
-    async deleteMany(ids: readonly string[]): Promise<void> {
-      for (let i = 0; i < ids.length; i += 500) {
-        await db.deleteFrom('files').where('id', 'in', ids.slice(i, i + 500)).execute();
-      }
+    /** Deletes these rows; returns them as they were, so what follows counts only what went. */
+    async deleteMany(ids: readonly string[]): Promise<FileRow[]> {
+      const gone: FileRow[] = [];
+      for (let i = 0; i < ids.length; i += 500) gone.push(...(await db.deleteFrom('files').where('id', 'in', ids.slice(i, i + 500)).returningAll().execute()));
+      return gone;
     },
     /** Roots of what is in a space's recycle bin. */
     async recycledRoots(containerId: string): Promise<FileRow[]> {

@@ -1,0 +1,128 @@
+import type { FileRow, Repositories } from '../db/repositories/index.js';
+import type { DomainDeps } from './context.js';
+import { AppError, ErrorCode } from './errors.js';
+import { freeNameIn } from './free-name.js';
+import type { Space } from './spaces.js';
+import { moveAcross } from './space-move.js';
+import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
+
+/**
+ * What one item of a job does, applied to the rows as the earlier items of the same job left them:
+ * each step reads its item afresh and returns the IDs it acted on, so an item an earlier one already
+ * took along (a file inside a folder named before it) is done, never released or moved twice.
+ */
+export type ItemStep = (repos: Repositories, row: FileRow) => Promise<Iterable<string>>;
+
+/**
+ * Runs a step per item: ancestors before what they hold (so the outcome does not depend on the order
+ * the items were named in), each against fresh rows, skipping what an earlier item covered.
+ */
+export async function applyItems(repos: Repositories, ids: readonly string[], step: ItemStep): Promise<number> {
+  const depth = new Map<string, number>();
+  for (const id of ids) depth.set(id, (await repos.files.ancestorIds(id)).length);
+  const ordered = [...ids].sort((a, b) => depth.get(a)! - depth.get(b)!);
+  const covered = new Set<string>();
+  let applied = 0;
+  for (const id of ordered) {
+    if (covered.has(id)) continue;
+    const row = await repos.files.findById(id);
+    if (!row) continue;
+    for (const done of await step(repos, row)) covered.add(done);
+    applied += 1;
+  }
+  return applied;
+}
+
+/**
+ * The part of a subtree that belongs with its root: what was recycled on its own before (and what
+ * is below it) stays in the recycle bin as its own item.
+ */
+export function ownSubtree(root: FileRow, all: readonly FileRow[]): FileRow[] {
+  const children = new Map<string, FileRow[]>();
+  for (const r of all) {
+    if (r.parent_id === null) continue;
+    const list = children.get(r.parent_id);
+    if (list) list.push(r);
+    else children.set(r.parent_id, [r]);
+  }
+  const group = root.recycled !== 0 ? root.recycled_with : null;
+  const out: FileRow[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const row = stack.pop()!;
+    out.push(row);
+    for (const child of children.get(row.id) ?? []) {
+      if (child.recycled === 0 || child.recycled_with === group) stack.push(child);
+    }
+  }
+  return out;
+}
+
+/**
+ * Deletes an item for good with what belongs with it. Blob references, used bytes and albums change
+ * by the rows the DELETE actually removed. Bin items of their own inside it move to the space's root
+ * folder, still in the bin, so they stay restorable and no row is left without its parent.
+ */
+export async function deleteForever(repos: Repositories, space: Space, root: FileRow, now: number): Promise<string[]> {
+  const all = await repos.files.subtree(root.id);
+  const own = ownSubtree(root, all);
+  const going = new Set(own.map((r) => r.id));
+  for (const r of all) {
+    if (!going.has(r.id) && r.parent_id !== null && going.has(r.parent_id)) await repos.files.place(r.id, space.rootFolderId, r.name, r.edited_time);
+  }
+  const gone = await repos.files.deleteMany([...going]);
+  await filesDeleted(repos, gone);
+  const bytes = new Map<string, number>();
+  for (const r of gone) {
+    if (r.sha256 === null) continue;
+    await repos.blobs.release(r.sha256, now);
+    bytes.set(r.container_id, (bytes.get(r.container_id) ?? 0) + Number(r.size));
+  }
+  for (const [containerId, n] of bytes) await repos.containers.addUsage(containerId, -n);
+  return gone.map((r) => r.id);
+}
+
+/** Into the recycle bin with everything visible below it. */
+export async function recycle(repos: Repositories, row: FileRow, t: number): Promise<string[]> {
+  const visible = (await repos.files.subtree(row.id)).filter((r) => r.recycled === 0);
+  const changed = new Set(await repos.files.recycle(visible.map((r) => r.id), row.id, t));
+  await repos.files.touch(row.id, t);
+  await repos.albumItems.setEdited(row.id, t);
+  await filesHidden(repos, visible.filter((r) => changed.has(r.id)));
+  return [...changed];
+}
+
+/** Back from the bin, with what went with it, into its folder (or the root when that is gone). */
+export async function restore(repos: Repositories, space: Space, row: FileRow, t: number): Promise<string[]> {
+  if (row.recycled_with !== row.id) return [];
+  const parent = row.parent_id === null ? undefined : await repos.files.findById(row.parent_id);
+  const home = parent && parent.recycled === 0 && parent.container_id === space.containerId ? parent.id : space.rootFolderId;
+  // Named first: back among the visible, it must not collide with what took its name since.
+  await repos.files.place(row.id, home, await freeNameIn(repos, home, row.name), t);
+  const shown = await repos.files.restoreWith(row.id);
+  await repos.albumItems.setEdited(row.id, t);
+  await filesShown(repos, shown);
+  return shown.map((r) => r.id);
+}
+
+const nameTakenBy = (row: FileRow) => new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+
+/** Into another folder of the same space; what it holds goes along. */
+export async function moveWithin(repos: Repositories, row: FileRow, target: FileRow, t: number): Promise<string[]> {
+  const along = (await repos.files.subtree(row.id)).map((r) => r.id);
+  if (row.parent_id === target.id) return along;
+  if ((await freeNameIn(repos, target.id, row.name)) !== row.name) throw nameTakenBy(row);
+  await fileMoved(repos, row, target.id);
+  await repos.files.place(row.id, target.id, row.name, t);
+  await repos.albumItems.setEdited(row.id, t);
+  return along;
+}
+
+/** Into a folder of another space; what it holds goes along, recycled parts included. */
+export async function moveToSpace(deps: Pick<DomainDeps, 'drive'>, repos: Repositories, dest: Space, row: FileRow, target: FileRow, t: number): Promise<string[]> {
+  if ((await freeNameIn(repos, target.id, row.name)) !== row.name) throw nameTakenBy(row);
+  const subtree = await repos.files.subtree(row.id);
+  await moveAcross(deps, repos, dest, row, subtree, target, t);
+  await repos.albumItems.setEdited(row.id, t);
+  return subtree.map((r) => r.id);
+}

@@ -63,6 +63,7 @@ export async function seedLibrary(
             recycled: 0,
             sha256: 'a'.repeat(64),
             take_time: take,
+            media_time: take,
             width: 4000,
             height: 3000,
           });

@@ -37,6 +37,8 @@ export interface FilesTable {
   recycled: Generated<number>;
   sha256: string | null;
   take_time: number | null;
+  /** The shooting time read from the content; null when the bytes carry none. */
+  media_time: number | null;
   width: number | null;
   height: number | null;
   duration: number | null;
@@ -155,6 +157,8 @@ export interface UploadsTable {
   description: string | null;
   expires_at: number;
   created_at: number;
+  /** When a `files/complete` claimed it; parts no longer change from then on. */
+  completing_at: number | null;
 }
 
 export interface UploadPartsTable {

@@ -51,6 +51,7 @@ export const FOLDER_MIME = 'application/vnd.koodrive.folder';
 export const NO_CONTENT = {
   sha256: null,
   take_time: null,
+  media_time: null,
   width: null,
   height: null,
   duration: null,

@@ -23,7 +23,7 @@ export interface IngestTarget {
 
 const maxSizeRule = (max: number) => ({ en: `must be at most ${max} bytes`, zh: `最大 ${max} 字节` });
 
-async function quotaLeft(deps: DomainDeps, space: Space, repos: Repositories): Promise<number> {
+async function quotaLeft(deps: Pick<DomainDeps, 'drive'>, space: Space, repos: Repositories): Promise<number> {
   if (deps.drive.quotaBytes === 0) return Number.MAX_SAFE_INTEGER;
   const container = await repos.containers.findById(space.containerId);
   return deps.drive.quotaBytes - Number(container?.used_bytes ?? 0);
@@ -60,7 +60,7 @@ export async function ingest(
   temp: TempBlob,
   expect: { sha256?: string | null | undefined; length?: number | undefined },
 ): Promise<FileRow> {
-  const { blobs, store, now } = deps;
+  const { blobs, store } = deps;
   try {
     if ((expect.sha256 && expect.sha256 !== temp.sha256) || (expect.length !== undefined && expect.length !== temp.size)) {
       throw new AppError(ErrorCode.IntegrityFailed);
@@ -68,20 +68,7 @@ export async function ingest(
     const media = await deps.probe(temp.path);
     const row = await deps.blobLocks.with(temp.sha256, async () => {
       await blobs.commit(temp);
-      return store.write(async (repos) => {
-        const space = await resolveSpace(repos, caller.userId, target);
-        const parent = await folderInSpace(repos, space, target.parentRef, 'parentFolder');
-        if (temp.size > (await quotaLeft(deps, space, repos))) throw new AppError(ErrorCode.QuotaExceeded);
-        const name = await freeNameIn(repos, parent.id, target.fileName);
-        if (name !== target.fileName && target.renameMode === 3) throw nameTaken();
-        const t = now();
-        const file = contentRow(target.fileId, space, parent.id, name, caller.userId, target, t, temp, media);
-        await repos.files.insert(file);
-        await repos.blobs.addRef(temp.sha256, temp.size, t);
-        await repos.containers.addUsage(space.containerId, temp.size);
-        await folderCountsChanged(repos, [file], 1);
-        return file;
-      });
+      return store.write((repos) => addContentFile(deps, repos, caller, target, temp, media));
     });
     scheduleThumbnails(deps, row.sha256!, row.mime_type, row.file_type);
     return row;
@@ -89,6 +76,46 @@ export async function ingest(
     await blobs.discard(temp);
     throw error;
   }
+}
+
+/**
+ * The one write that makes stored content a file, for uploads and rapid uploads alike: the space and
+ * folder as they are now, the quota and the free name checked inside this write, then the row, the
+ * blob reference, the space's usage and the albums, all in the same transaction.
+ */
+export async function addContentFile(
+  deps: Pick<DomainDeps, 'drive' | 'now'>,
+  repos: Repositories,
+  caller: Caller,
+  target: Omit<IngestTarget, 'fileId'> & { fileId: string },
+  content: { sha256: string; size: number },
+  media: MediaInfo,
+): Promise<FileRow> {
+  const space = await resolveSpace(repos, caller.userId, target);
+  const parent = await folderInSpace(repos, space, target.parentRef, 'parentFolder');
+  if (content.size > (await quotaLeft(deps, space, repos))) throw new AppError(ErrorCode.QuotaExceeded);
+  const name = await freeNameIn(repos, parent.id, target.fileName);
+  if (name !== target.fileName && target.renameMode === 3) throw nameTaken();
+  const t = deps.now();
+  const file = contentRow(target.fileId, space, parent.id, name, caller.userId, target, t, content, media);
+  await repos.files.insert(file);
+  await repos.blobs.addRef(content.sha256, content.size, t);
+  await repos.containers.addUsage(space.containerId, content.size);
+  await folderCountsChanged(repos, [file], 1);
+  return file;
+}
+
+/** What a stored file's content says of itself (a rapid upload of the same bytes shares it). */
+export function mediaOf(row: FileRow): MediaInfo {
+  return {
+    fileType: row.file_type,
+    mimeType: row.mime_type,
+    width: row.width,
+    height: row.height,
+    duration: row.duration,
+    takeTime: row.media_time,
+    mediaError: row.media_error,
+  };
 }
 
 /** The row of a file whose content has been received and probed (or, for a rapid upload, copied). */
@@ -117,8 +144,9 @@ export function contentRow(
     edited_time: now,
     recycled: 0,
     sha256: content.sha256,
-    // The shooting time when the content has one, else createdTime: albums sort on it as stored.
+    // The shooting time when the content has one, else this file's own createdTime: albums sort on it as stored.
     take_time: media.takeTime ?? target.createdTime ?? now,
+    media_time: media.takeTime,
     width: media.width,
     height: media.height,
     duration: media.duration,

@@ -1,24 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { newFileId } from '../ids.js';
-import type { UploadRow } from '../db/repositories/index.js';
+import type { UploadPartRow, UploadRow } from '../db/repositories/index.js';
 import type { Caller, DomainDeps } from './context.js';
 import { AppError, ErrorCode, invalidParam, nameTaken, notFound, unauthenticated } from './errors.js';
 import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import { SHA256 } from './files.js';
 import { parseTime } from './folders.js';
 import { freeNameIn } from './free-name.js';
-import { checkRoomFor, contentRow, ingest, receiveBody } from './ingest.js';
+import { addContentFile, checkRoomFor, ingest, mediaOf, receiveBody } from './ingest.js';
 import { checkFileName, codePoints } from './names.js';
 import { familySpaceByShareFolder, folderInSpace, resolveSpace, ROOT } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';
 import { scheduleThumbnails } from './thumbnails.js';
-import { folderCountsChanged } from './album-effects.js';
+import { KeyedLock } from './keyed-lock.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;
 const UPLOAD_TTL_MS = 24 * 3600_000;
 const MAX_PARTS = 10_000;
+/** A claim this old is from a process that stopped mid-complete: the upload may be completed again. */
+const CLAIM_STALE_MS = 3600_000;
 
 export interface CreateUploadInput {
   fileName: string;
@@ -54,6 +56,8 @@ function partsOf(length: number, partSize: number): { partNumber: number; partOf
 /** The three-step upload: `files/create` → signed part URLs (PUT) → `files/complete`. */
 export function createMultipartService(deps: DomainDeps) {
   const { store, now, signer, blobs } = deps;
+  // Completes of one upload in this process wait for each other; the claim in the database decides.
+  const completing = new KeyedLock();
 
   const partUrl = (caller: Caller, upload: UploadRow, partNumber: number): string =>
     signedUrl(signer, caller.origin, 'part', upload.file_id, caller.userId, now(), `${upload.id}:${partNumber}`);
@@ -77,6 +81,40 @@ export function createMultipartService(deps: DomainDeps) {
     await blobs.discardUpload(upload.id);
   }
 
+  /** The claimed upload's parts, checked and joined, made a file. */
+  async function assemble(caller: Caller, upload: UploadRow, parts: UploadPartRow[]): Promise<FileObject> {
+    const expected = partsOf(Number(upload.length), Number(upload.part_size));
+    const complete = parts.length === expected.length && expected.every((p, i) => parts[i]?.part_number === p.partNumber && Number(parts[i]!.size) === p.partSize);
+    if (!complete) throw integrity();
+    const pieces = parts.map((p) => ({ sha256: p.sha256, size: Number(p.size), path: p.path }));
+    const temp = pieces.length === 1 ? pieces[0]! : await blobs.concat(pieces);
+    const row = await ingest(
+      deps,
+      caller,
+      {
+        fileId: upload.file_id,
+        containerId: upload.container_id,
+        shareFolderId: upload.share_folder_id ?? undefined,
+        parentRef: upload.parent_id,
+        fileName: upload.file_name,
+        renameMode: upload.rename_mode ?? undefined,
+        createdTime: upload.created_time === null ? undefined : Number(upload.created_time),
+        description: upload.description,
+      },
+      temp,
+      { sha256: upload.sha256, length: Number(upload.length) },
+    );
+    return toFileObject(row, urlContext(deps, caller));
+  }
+
+  /** A complete repeated after it succeeded answers the same file (when the caller may still see it). */
+  async function alreadyCompleted(caller: Caller, input: { fileId: string; containerId: string; shareFolderId?: string | undefined }): Promise<FileObject> {
+    const space = await resolveSpace(store.read, caller.userId, input);
+    const row = await store.read.files.findById(input.fileId);
+    if (!row || row.owner_id !== caller.userId || row.container_id !== space.containerId) throw notFound();
+    return toFileObject(row, urlContext(deps, caller));
+  }
+
   return {
     async create(caller: Caller, input: CreateUploadInput) {
       checkFileName('fileName', input.fileName);
@@ -92,37 +130,22 @@ export function createMultipartService(deps: DomainDeps) {
       const space = await resolveSpace(store.read, caller.userId, input);
       const parent = await folderInSpace(store.read, space, parentRef, 'parentFolder');
       await checkRoomFor(deps, space, input.length);
-      let fileName = await freeNameIn(store.read, parent.id, input.fileName);
+      const fileName = await freeNameIn(store.read, parent.id, input.fileName);
       if (fileName !== input.fileName && input.renameMode === 3) throw nameTaken();
       const fileId = newFileId();
 
-      // Rapid upload: content with this sha256 and length that the caller may already read.
+      // Rapid upload: content with this sha256 and length that the caller may already read, found
+      // and added in one write (the source cannot vanish in between; the quota is checked there).
       if (input.sha256 !== undefined) {
         const sha256 = input.sha256;
-        const source = await store.read.files.withContent(sha256, input.length, await store.read.users.containerIdsOf(caller.userId));
-        if (source) {
-          const row = await store.write(async (repos) => {
-            const s = await resolveSpace(repos, caller.userId, input);
-            const p = await folderInSpace(repos, s, parentRef, 'parentFolder');
-            fileName = await freeNameIn(repos, p.id, input.fileName);
-            if (fileName !== input.fileName && input.renameMode === 3) throw nameTaken();
-            const t = now();
-            const media = {
-              fileType: source.file_type,
-              mimeType: source.mime_type,
-              width: source.width,
-              height: source.height,
-              duration: source.duration,
-              takeTime: source.take_time,
-              mediaError: source.media_error,
-            };
-            const file = contentRow(fileId, s, p.id, fileName, caller.userId, { createdTime, description: input.description }, t, { sha256, size: input.length }, media);
-            await repos.files.insert(file);
-            await repos.blobs.addRef(sha256, input.length, t);
-            await repos.containers.addUsage(s.containerId, input.length);
-            await folderCountsChanged(repos, [file], 1);
-            return file;
-          });
+        const target = { ...input, fileId, parentRef, fileName: input.fileName, createdTime };
+        const row = await deps.blobLocks.with(sha256, () =>
+          store.write(async (repos) => {
+            const source = await repos.files.withContent(sha256, input.length, await repos.users.containerIdsOf(caller.userId));
+            return source ? addContentFile(deps, repos, caller, target, { sha256, size: input.length }, mediaOf(source)) : undefined;
+          }),
+        );
+        if (row) {
           scheduleThumbnails(deps, sha256, row.mime_type, row.file_type);
           const view = toFileObject(row, urlContext(deps, caller));
           return { ...view, fileId, uploadId: '', rapidUpload: true, exist: true, containerId: space.containerId, multiParts: [] as PartInfo[] };
@@ -146,6 +169,7 @@ export function createMultipartService(deps: DomainDeps) {
         description: input.description ?? null,
         expires_at: t + UPLOAD_TTL_MS,
         created_at: t,
+        completing_at: null,
       };
       await store.write((repos) => repos.uploads.insert(upload));
       return {
@@ -178,56 +202,52 @@ export function createMultipartService(deps: DomainDeps) {
       const upload = await liveUpload(userId, fileId, uploadId);
       const part = partsOf(Number(upload.length), Number(upload.part_size)).find((p) => p.partNumber === Number(n));
       if (!part) throw notFound();
-      const temp = await receiveBody(deps, body, part.partSize, upload.id).catch((error: unknown) => {
+      const temp = await receiveBody(deps, body, part.partSize, upload.id).catch(async (error: unknown) => {
+        // An upload completed or discarded meanwhile takes its parts directory with it: the part has no upload.
+        const still = await store.read.uploads.find(upload.id);
+        if (!still || still.completing_at !== null) throw notFound();
         throw error instanceof AppError && error.code === ErrorCode.InvalidParameter ? integrity() : error;
       });
       if (temp.size !== part.partSize) {
         await blobs.discard(temp);
         throw integrity();
       }
-      const replaced = await store.write((repos) =>
+      const recorded = await store.write((repos) =>
         repos.uploads.putPart({ upload_id: upload.id, part_number: part.partNumber, size: temp.size, sha256: temp.sha256, path: temp.path }),
       );
-      if (replaced) await blobs.discard({ sha256: replaced.sha256, size: Number(replaced.size), path: replaced.path });
+      if (!recorded) {
+        // Completed or discarded while these bytes arrived: they belong to no upload any more.
+        await blobs.discard(temp);
+        throw notFound();
+      }
+      if (recorded.replaced) await blobs.discard({ sha256: recorded.replaced.sha256, size: Number(recorded.replaced.size), path: recorded.replaced.path });
       return { etag: temp.sha256 };
     },
 
-    /** `files/complete`: every part, the total length and the sha256 checked; then the file is visible. */
+    /**
+     * `files/complete`: every part, the total length and the sha256 checked; then the file is
+     * visible. One complete claims the upload; a second one (a client retrying after a timeout)
+     * waits for it and gets the same file, or 13000309 when it failed.
+     */
     async complete(caller: Caller, input: { fileId: string; uploadId: string; containerId: string; shareFolderId?: string | undefined }): Promise<FileObject> {
-      const upload = await liveUpload(caller.userId, input.fileId, input.uploadId);
-      await resolveSpace(store.read, caller.userId, input);
-      if (input.containerId !== upload.container_id) throw notFound();
-      const expected = partsOf(Number(upload.length), Number(upload.part_size));
-      const parts = await store.read.uploads.parts(upload.id);
-      const complete =
-        parts.length === expected.length && expected.every((p, i) => parts[i]?.part_number === p.partNumber && Number(parts[i]!.size) === p.partSize);
-      if (!complete) {
-        await discard(upload);
-        throw integrity();
-      }
-      const pieces = parts.map((p) => ({ sha256: p.sha256, size: Number(p.size), path: p.path }));
-      const temp = pieces.length === 1 ? pieces[0]! : await blobs.concat(pieces);
-      try {
-        const row = await ingest(
-          deps,
-          caller,
-          {
-            fileId: upload.file_id,
-            containerId: upload.container_id,
-            shareFolderId: upload.share_folder_id ?? undefined,
-            parentRef: upload.parent_id,
-            fileName: upload.file_name,
-            renameMode: upload.rename_mode ?? undefined,
-            createdTime: upload.created_time === null ? undefined : Number(upload.created_time),
-            description: upload.description,
-          },
-          temp,
-          { sha256: upload.sha256, length: Number(upload.length) },
-        );
-        return toFileObject(row, urlContext(deps, caller));
-      } finally {
-        await discard(upload);
-      }
+      return completing.with(input.uploadId, async () => {
+        const upload = await store.read.uploads.find(input.uploadId);
+        if (!upload || upload.user_id !== caller.userId || upload.file_id !== input.fileId) return alreadyCompleted(caller, input);
+        await liveUpload(caller.userId, input.fileId, input.uploadId);
+        await resolveSpace(store.read, caller.userId, input);
+        if (input.containerId !== upload.container_id) throw notFound();
+        const t = now();
+        const claimed = await store.write(async (repos) => {
+          const row = await repos.uploads.claim(upload.id, t, t - CLAIM_STALE_MS);
+          return row ? { row, parts: await repos.uploads.parts(row.id) } : undefined;
+        });
+        if (!claimed) throw notFound();
+        try {
+          return await assemble(caller, claimed.row, claimed.parts);
+        } finally {
+          await discard(claimed.row);
+        }
+      });
     },
 
     /** Drops uploads unfinished after 24 h, with their parts. */

@@ -17,8 +17,13 @@ export function uploadsRepository(runner: QueryRunner) {
     parts(uploadId: string): Promise<UploadPartRow[]> {
       return db.selectFrom('upload_parts').selectAll().where('upload_id', '=', uploadId).orderBy('part_number').execute();
     },
-    /** Records a received part; the part it replaces, if any, is returned so its bytes can go. */
-    async putPart(part: UploadPartRow): Promise<UploadPartRow | undefined> {
+    /**
+     * Records a received part unless the upload is gone or being completed (then `undefined`: the
+     * caller drops the bytes). `replaced` is the part it takes the place of, whose bytes can go.
+     */
+    async putPart(part: UploadPartRow): Promise<{ replaced?: UploadPartRow } | undefined> {
+      const open = await db.selectFrom('uploads').select('id').where('id', '=', part.upload_id).where('completing_at', 'is', null).executeTakeFirst();
+      if (!open) return undefined;
       const old = await db
         .selectFrom('upload_parts')
         .selectAll()
@@ -32,15 +37,30 @@ export function uploadsRepository(runner: QueryRunner) {
           .where('upload_id', '=', part.upload_id)
           .where('part_number', '=', part.part_number)
           .execute();
-      } else await db.insertInto('upload_parts').values(part).execute();
-      return old;
+        return { replaced: old };
+      }
+      await db.insertInto('upload_parts').values(part).execute();
+      return {};
+    },
+    /**
+     * Takes an upload for completion: only one caller gets it (a claim older than `staleBefore` is
+     * from a process that died mid-way and may be taken again). From then on its parts do not change.
+     */
+    claim(id: string, at: number, staleBefore: number): Promise<UploadRow | undefined> {
+      return db
+        .updateTable('uploads')
+        .set({ completing_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('completing_at', 'is', null), eb('completing_at', '<', staleBefore)]))
+        .returningAll()
+        .executeTakeFirst();
     },
     async delete(id: string): Promise<void> {
       await db.deleteFrom('upload_parts').where('upload_id', '=', id).execute();
       await db.deleteFrom('uploads').where('id', '=', id).execute();
     },
     async expiredBefore(time: number, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom('uploads').select('id').where('expires_at', '<', time).limit(limit).execute();
+      const rows = await db.selectFrom('uploads').select('id').where('expires_at', '<', time).where('completing_at', 'is', null).limit(limit).execute();
       return rows.map((r) => r.id);
     },
   };

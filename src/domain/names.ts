@@ -33,13 +33,41 @@ export function checkFileName(field: string, value: string): void {
   if (value === '.' || value === '..') throw invalidParam(field, { en: 'must not be . or ..', zh: '不得为 . 或 ..' });
 }
 
+export const MAX_FILE_NAME = 250;
+
+/** The first `n` code points (never half a surrogate pair). */
+const firstCodePoints = (s: string, n: number): string => Array.from(s).slice(0, Math.max(0, n)).join('');
+
+/** `a.jpg` → stem `a`, extension `.jpg`; a name of only an extension, or none, is all stem. */
+export function splitName(name: string): [string, string] {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+}
+
+/**
+ * The `n`-th automatic name: `a (n).jpg`, its stem shortened when needed so the whole stays within
+ * the 250 code points every name must keep (an extension too long to leave room is cut with it).
+ */
+export function numberedName(name: string, n: number): string {
+  const suffix = ` (${n})`;
+  const [stem, ext] = splitName(name);
+  const room = MAX_FILE_NAME - codePoints(suffix) - codePoints(ext);
+  if (room >= 1) return `${firstCodePoints(stem, room)}${suffix}${ext}`;
+  return `${firstCodePoints(name, MAX_FILE_NAME - codePoints(suffix))}${suffix}`;
+}
+
+/** What `name` and every automatic name for it start with: the prefix to look for among a folder's names. */
+export function numberedPrefix(name: string): string {
+  const [stem, ext] = splitName(name);
+  // The shortest stem kept is the one beside a 10-digit number; an extension too long for it leaves one code point.
+  return firstCodePoints(stem, Math.max(1, MAX_FILE_NAME - ' (9999999999)'.length - codePoints(ext)));
+}
+
 /** `a.jpg` → `a (1).jpg`, `a (2).jpg`…: the first name not in `taken`. */
 export function freeName(name: string, taken: ReadonlySet<string>): string {
   if (!taken.has(name)) return name;
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
   for (let i = 1; ; i++) {
-    const candidate = `${stem} (${i})${ext}`;
+    const candidate = numberedName(name, i);
     if (!taken.has(candidate)) return candidate;
   }
 }

@@ -83,6 +83,7 @@ export function createStore(config: DatabaseConfig): Store {
     db,
     (trx) => bindRepositories(sqliteRunner(trx, prepareWrite)),
     (statement) => writer.exec(statement),
+    () => writer.inTransaction,
   );
   return {
     dialect: 'sqlite',

@@ -18,13 +18,16 @@ export class GroupCommitQueue<R> {
   private idle: Promise<void> = Promise.resolve();
 
   /**
-   * @param exec runs a statement directly on the connection that Kysely's transaction holds (SQLite has
-   *   one), for the savepoints: cheaper than a query through the builder.
+   * @param exec runs a statement directly on the writer connection (SQLite has one): the transaction
+   *   and savepoints are ours, not Kysely's, so a transaction SQLite ended on its own (SQLITE_FULL,
+   *   an I/O error) is never rolled back twice.
+   * @param inTransaction whether the connection is still inside the transaction.
    */
   constructor(
     private readonly db: Kysely<DB>,
     private readonly bind: (executor: Kysely<DB>) => R,
     private readonly exec: (sql: string) => void,
+    private readonly inTransaction: () => boolean,
   ) {}
 
   run<T>(fn: (repos: R) => Promise<T>): Promise<T> {
@@ -58,12 +61,10 @@ export class GroupCommitQueue<R> {
     this.pending = [];
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      await this.db.transaction().execute(async (trx) => {
-        const repos = this.bind(trx);
-        if (batch.length === 1) {
-          outcomes.push({ ok: true, value: await batch[0]!.fn(repos) });
-          return;
-        }
+      this.exec('begin immediate');
+      const repos = this.bind(this.db);
+      if (batch.length === 1) outcomes.push({ ok: true, value: await batch[0]!.fn(repos) });
+      else {
         for (const job of batch) {
           this.exec('savepoint job');
           try {
@@ -71,18 +72,24 @@ export class GroupCommitQueue<R> {
             this.exec('release savepoint job');
             outcomes.push({ ok: true, value });
           } catch (error) {
+            // SQLite may have ended the whole transaction itself: then every job of the batch is lost.
+            if (!this.inTransaction()) throw error;
             this.exec('rollback to savepoint job');
             this.exec('release savepoint job');
             outcomes.push({ ok: false, value: error });
           }
         }
-      });
-    } catch (error) {
-      // A single job's own failure rolls the transaction back; report it as that job's error.
-      if (batch.length === 1 && outcomes.length === 0) {
-        batch[0]!.reject(error);
-        return;
       }
+      this.exec('commit');
+    } catch (error) {
+      if (this.inTransaction()) {
+        try {
+          this.exec('rollback');
+        } catch {
+          // The connection ended the transaction while rolling back; nothing of it was committed.
+        }
+      }
+      // A single job's own failure rolled the transaction back; report it as that job's error.
       for (const job of batch) job.reject(error);
       return;
     }

@@ -27,6 +27,7 @@ export const ErrorCode = {
   LimitReached: 13001102,
   NotMedia: 13001103,
   AlreadyMember: 13001104,
+  StorageFull: 13001006,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -60,6 +61,7 @@ const catalogue: Record<ErrorCodeValue, { status: number; msg: Localized }> = {
   13001102: { status: 400, msg: { en: 'A limit has been reached.', zh: '已达到上限。' } },
   13001103: { status: 400, msg: { en: 'The file is not a photo or a video.', zh: '文件不是照片或视频。' } },
   13001104: { status: 400, msg: { en: 'Already a member or already invited.', zh: '已是成员或已邀请。' } },
+  13001006: { status: 507, msg: { en: "The server's storage is full; nothing was changed.", zh: '服务器存储已满，未做任何更改。' } },
 };
 
 export const successMessage: Localized = { en: 'Success.', zh: '成功。' };
@@ -108,6 +110,17 @@ export const limitReached = (detail?: Localized): AppError => new AppError(Error
 export const nameTaken = (): AppError => new AppError(ErrorCode.NameTaken);
 export const inRecycleBin = (): AppError => new AppError(ErrorCode.InRecycleBin);
 export const internal = (): AppError => new AppError(ErrorCode.Internal);
+
+const STORAGE_FULL = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/**
+ * A disk or database that ran out of room (the file system's ENOSPC/EDQUOT, SQLite's SQLITE_FULL):
+ * the server's condition, not the caller's mistake, and not an internal fault either.
+ */
+export function storageFull(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && STORAGE_FULL.has(code) ? new AppError(ErrorCode.StorageFull) : undefined;
+}
 
 /** Common rule texts, localised once. */
 export const rules = {

@@ -241,7 +241,7 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
         const got = await endpoint.call(apis[role], real, role);
         const where = `${endpoint.name} as ${role}`;
         if (want === 'ok' && (got.status !== 200 || got.body.code !== 0)) failures.push(`${where}: want 200, got ${got.status} ${JSON.stringify(got.body)}`);
-        if (want === 410 && got.body.code !== 13000410) failures.push(`${where}: want 13000410, got ${got.status} ${JSON.stringify(got.body)}`);
+        if (want === 410 && (got.status !== 400 || got.body.code !== 13000410)) failures.push(`${where}: want 13000410, got ${got.status} ${JSON.stringify(got.body)}`);
         if (want === 309) {
           if (got.status !== 400 || got.body.code !== 13000309) failures.push(`${where}: want 13000309, got ${got.status} ${JSON.stringify(got.body)}`);
           const missing = await endpoint.call(apis[role], nothing, role);
@@ -257,7 +257,8 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
 
   test("a removed member's signed link stops working", async () => {
     const res = await t.app.inject({ method: 'GET', url: removedLink.pathname + removedLink.search });
-    assert.notEqual(res.statusCode, 200);
+    assert.equal(res.statusCode, 400);
+    assert.equal(res.json().code, 13000309);
   });
 
   test("IDs of another family, passed through every parameter that takes one, answer 13000309 (or 13000301 for a space)", async () => {
@@ -283,6 +284,7 @@ describe('access matrix: owner, member, outsider, removed member, invited outsid
     ];
     for (const [name, run, code] of cases) {
       const r = await run();
+      assert.equal(r.status, 400, `${name}: ${r.status}`);
       assert.equal(r.body.code, code, `${name}: ${JSON.stringify(r.body)}`);
     }
   });

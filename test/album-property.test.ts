@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { startTestApp, client } from './helpers/app.js';
+import { assertConsistent } from './helpers/integrity.js';
 
 /**
  * Random sequences of uploads, moves, recycles, restores, permanent deletes, adds, removes and scope
@@ -152,6 +153,7 @@ test('album listings, totals and counts match a model through random changes', a
           const item = (list.body.albumList as { id: string; itemCount: number }[]).find((a) => a.id === albumId)!;
           assert.equal(item.itemCount, expected(album).size, `${album} itemCount`);
         }
+        await assertConsistent(t);
       }),
       { numRuns: RUNS, seed: process.env.SEED ? Number(process.env.SEED) : undefined, path: process.env.FC_PATH },
     );

@@ -14,6 +14,9 @@ import { registerAuthGate, traceIdOf } from './http/auth.js';
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/json.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerNotFound } from './http/not-found.js';
+import { timeoutOptions, watchIdleSockets } from './http/connections.js';
+import { answerExpectation, clientErrorHandler, frameworkErrors } from './http/raw-errors.js';
+import { registerByteHeaders } from './http/byte-headers.js';
 import { KooDriveHeaders } from './http/schemas/common.js';
 import { albumRoutes } from './http/routes/albums.js';
 import { authRoutes } from './http/routes/auth.js';
@@ -67,16 +70,25 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 512 },
     ajv: {
-      customOptions: { coerceTypes: 'array', verbose: true, allErrors: false },
+      // strictNumbers off: Ajv coerces "Infinity" or "1e400" to Infinity without re-checking the type,
+      // and its strict guard then skips minimum/maximum; without it the (always present) bounds refuse it.
+      customOptions: { coerceTypes: 'array', verbose: true, allErrors: false, strictNumbers: false },
       plugins: [ruleKeyword],
     },
+    ...timeoutOptions(config.timeouts),
+    // What Node and the router answer on their own is the envelope too (http/raw-errors.ts).
+    clientErrorHandler,
+    frameworkErrors,
   });
+  watchIdleSockets(app.server);
+  app.server.on('checkExpectation', answerExpectation);
 
   registerBodyParsers(app);
   registerEmptyBodyDefault(app);
   registerErrorHandler(app);
   registerAuthGate(app, domain);
   registerNotFound(app);
+  registerByteHeaders(app);
 
   await app.register(swagger, {
     // The gate checks the KooDrive headers; they are documented here rather than validated twice.

@@ -21,6 +21,17 @@ export interface Config {
   thumbnailConcurrency: number;
   /** Origin put in front of signed URLs; by default the one the request came to. */
   publicUrl: string | undefined;
+  /** Connection limits, so a stalled or idle client cannot hold a socket, a temp file or a shutdown. */
+  timeouts: {
+    /** Socket silence while the client owes us bytes (a stalled upload, an unread download). */
+    idleMs: number;
+    /** An idle kept-alive connection between requests. */
+    keepAliveMs: number;
+    /** The whole request, headers and body: a 5 GiB upload on a slow link must fit. */
+    requestMs: number;
+    /** After SIGTERM/SIGINT: how long in-flight requests may finish before their connections are cut. */
+    shutdownGraceMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -110,6 +121,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     publicUrl: readUrl(env, 'ALBUMD_PUBLIC_URL', problems),
     thumbnailConcurrency: readInt(env, 'ALBUMD_THUMBNAIL_CONCURRENCY', 1, 1, 64, problems),
+    timeouts: {
+      idleMs: readInt(env, 'ALBUMD_IDLE_TIMEOUT', 30, 1, 86_400, problems) * 1000,
+      keepAliveMs: readInt(env, 'ALBUMD_KEEPALIVE_TIMEOUT', 5, 1, 3600, problems) * 1000,
+      requestMs: readInt(env, 'ALBUMD_REQUEST_TIMEOUT', 3600, 1, 604_800, problems) * 1000,
+      shutdownGraceMs: readInt(env, 'ALBUMD_SHUTDOWN_GRACE', 10, 0, 3600, problems) * 1000,
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

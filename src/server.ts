@@ -1,7 +1,16 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { trackRequests } from './http/connections.js';
 
-/** Loads the configuration, builds the app, listens, and drains on SIGTERM/SIGINT. */
+/** After the grace: how long close hooks (thumbnail queue, database) may still take before we just exit. */
+const CLOSE_BACKSTOP_MS = 5000;
+
+/**
+ * Loads the configuration, builds the app, listens, and drains on SIGTERM/SIGINT: stop accepting,
+ * close idle connections at once, let requests in flight finish for ALBUMD_SHUTDOWN_GRACE, then cut
+ * what is left (a cut upload's temporary file is discarded by its failing stream) and exit — 0 when
+ * nothing had to be cut, 1 otherwise. A second signal cuts at once.
+ */
 export async function serve(): Promise<void> {
   let config;
   try {
@@ -14,13 +23,34 @@ export async function serve(): Promise<void> {
     throw error;
   }
   const { app } = await buildApp(config);
+  const requests = trackRequests(app.server);
+  const graceMs = config.timeouts.shutdownGraceMs;
   let closing = false;
+  let cut = 0;
+  const cutNow = (why: string) => {
+    cut += requests.cut();
+    if (cut > 0) app.log.warn({ cut }, `${why}: cut the requests still in flight`);
+  };
   const shutdown = (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      cutNow(`second ${signal}`);
+      return;
+    }
     closing = true;
-    app.log.info({ signal }, 'draining in-flight requests');
+    app.log.info({ signal, inFlight: requests.inFlight, graceMs }, 'draining in-flight requests');
+    requests.begin();
+    const grace = setTimeout(() => cutNow('shutdown grace over'), graceMs);
+    const backstop = setTimeout(() => {
+      app.log.error('shutdown did not finish; exiting anyway');
+      process.exit(1);
+    }, graceMs + CLOSE_BACKSTOP_MS);
     app.close().then(
-      () => process.exit(0),
+      () => {
+        clearTimeout(grace);
+        clearTimeout(backstop);
+        app.log.info({ cut }, 'stopped');
+        process.exit(cut > 0 ? 1 : 0);
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
         process.exit(1);

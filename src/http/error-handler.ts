@@ -5,6 +5,7 @@ import {
   badRequest,
   catalogueMessage,
   invalidParam,
+  storageFull,
   type Localized,
 } from '../domain/errors.js';
 import { describeValidation } from './validation-message.js';
@@ -32,6 +33,8 @@ export function toAppError(error: FastifyError): AppError | undefined {
     return invalidParam(field, rule);
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return badRequest(tooLarge);
+  const full = storageFull(error);
+  if (full) return full;
   const status = error.statusCode ?? 500;
   if (status === 429) return new AppError(ErrorCode.RateLimited);
   if (status >= 400 && status < 500) return badRequest(malformedRequest);

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
-import { AppError, ErrorCode } from '../domain/errors.js';
+import { AppError, ErrorCode, type Localized } from '../domain/errors.js';
+
+const methodNotAllowed: Localized = { en: 'Method not allowed.', zh: '不支持该请求方法。' };
 
 /**
  * 404 for an unknown path, 405 (with Allow) for a known path under another method; both answer
@@ -23,7 +25,7 @@ export function registerNotFound(app: FastifyInstance): void {
     const allowed = [...methods].filter((m) => m !== req.method && router.find(m as HTTPMethod, path) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
-      throw new AppError(ErrorCode.UnknownRoute, undefined, undefined, 405);
+      throw new AppError(ErrorCode.UnknownRoute, methodNotAllowed, undefined, 405);
     }
     throw new AppError(ErrorCode.UnknownRoute);
   });

@@ -20,8 +20,22 @@ export async function makeTestStore(dataDir: string): Promise<{ store: Store; co
   return { store, config: database };
 }
 
+const made = new Set<string>();
+// A test that fails before its cleanup still leaves no folder behind.
+process.once('exit', () => {
+  for (const d of made) {
+    try {
+      fs.rmSync(d, { recursive: true, force: true });
+    } catch {
+      // Still mounted or busy: nothing more to do on the way out.
+    }
+  }
+});
+
 export function tempDir(prefix = 'albumd-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.add(dir);
+  return dir;
 }
 
 export interface TestUser {

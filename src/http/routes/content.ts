@@ -3,6 +3,7 @@ import type { Config } from '../../config.js';
 import type { Domain } from '../../domain/index.js';
 import { catalogueMessage, successMessage } from '../../domain/errors.js';
 import { callerWithOrigin } from '../caller.js';
+import { contentDisposition } from '../byte-headers.js';
 import { ok } from '../reply.js';
 import { DownloadBody, DownloadReply, FileParams, ShareFolderHeader, SignedQuery, ThumbnailQuery } from '../schemas/files.js';
 
@@ -38,7 +39,7 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
         .header('cache-control', 'private, max-age=3600')
         .header('accept-ranges', 'bytes')
         .header('etag', `"${file.sha256}"`)
-        .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+        .header('content-disposition', contentDisposition(file.name, file.mime_type))
         .type(file.mime_type);
       if (range) {
         reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', range.end - range.start + 1);

@@ -8,7 +8,7 @@ const ScopeKind = Nullable(
   Type.Union(
     [
       Type.String({ maxLength: 8 }),
-      Type.Array(Type.Union([Type.String({ maxLength: 1 }), Type.Integer()]), { maxItems: 2 }),
+      Type.Array(Type.Union([Type.String({ maxLength: 1 }), Type.Integer({ minimum: 1, maximum: 2 })]), { maxItems: 2 }),
     ],
     { 'x-rule': 'must be one of 1, 2, 1,2', description: '1 images, 2 videos, "1,2" both' },
   ),

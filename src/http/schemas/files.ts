@@ -148,7 +148,8 @@ export const JobReply = Type.Object({ jobId: Type.String(), status: Type.Integer
 export const JobsQuery = Type.Object({
   type: Type.Optional(Type.Integer({ minimum: 1, maximum: 7 })),
   status: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-  offset: Type.Integer({ minimum: 0, default: 0 }),
+  // Bounded: SQLite refuses integers past 2^63 ("datatype mismatch"), and no one pages that far.
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000_000, default: 0 }),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 100 }),
 });
 export type JobsQuery = Static<typeof JobsQuery>;

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
-import type { SweepReport } from './domain/blob-sweep.js';
+import { BLOB_GRACE_MS, type SweepReport } from './domain/blob-sweep.js';
 import { AppError, ErrorCode } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
@@ -134,16 +134,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   familyRoutes(app, domain);
   uploadRoutes(app, domain, config);
 
-  // At start-up nothing of this process is half-written, except temporary files it makes from now on;
-  // per-blob locks keep the sweep off uploads that commit meanwhile.
-  const startupSweep = domain.sweeper.sweep(0, Date.now()).catch((error: unknown) => {
+  // At start-up no temporary file is this process's yet; stored content keeps its grace period (a
+  // counter is never trusted alone), and per-blob locks keep the sweep off uploads that commit meanwhile.
+  const startupSweep = domain.sweeper.sweep(BLOB_GRACE_MS, Date.now()).catch((error: unknown) => {
     app.log.error({ err: error }, 'start-up blob sweep failed');
     return undefined;
   });
   const sweepTimer = setInterval(() => {
     domain.uploads
       .expire()
-      .then(() => domain.sweeper.sweep(SWEEP_EVERY_MS))
+      .then(() => domain.sweeper.sweep(BLOB_GRACE_MS))
       .catch((error: unknown) => app.log.error({ err: error }, 'blob sweep failed'));
   }, SWEEP_EVERY_MS);
   sweepTimer.unref();

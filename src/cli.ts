@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createStore } from './db/database.js';
 import { createDomain } from './domain/index.js';
+import { createIntegrityChecker, formatReport } from './domain/integrity/index.js';
+import { createBlobStore } from './storage/blob-store.js';
 import { AppError } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
@@ -12,6 +14,9 @@ const USAGE = `usage:
   albumd migrate                                 bring the database schema up to date
   albumd user add --phone P --password W [--name N]
   albumd token issue --user USER_ID
+  albumd check [--repair] [--verify-hashes] [--json]
+                                                 recompute every derived value and compare; exit 1 on
+                                                 any inconsistency (--repair sets the derived ones)
 Configuration comes from the environment, as for the server (see README).`;
 
 const line = (value: unknown): void => {
@@ -47,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       line({ migrated: true });
       return 0;
     }
+    if (command === 'check') return await check(argv.slice(1));
     if (command === 'user' && sub === 'add') {
       const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
       if (!values.phone || !values.password) throw new UsageError('user add needs --phone and --password');
@@ -70,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw new UsageError(command === undefined ? 'no command given' : `unknown command: ${argv.join(' ')}`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (error instanceof UsageError || String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`albumd: ${(error as Error).message}\n${USAGE}\n`);
       return 2;
     }
@@ -87,3 +93,22 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * `albumd check`: the integrity checker over the server's database and blob store (safe while the
+ * server runs: it reads in one snapshot, and --repair writes in one short transaction).
+ */
+async function check(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { repair: { type: 'boolean' }, 'verify-hashes': { type: 'boolean' }, json: { type: 'boolean' } } });
+  const config = loadConfig();
+  const store = createStore(config.database);
+  try {
+    await store.migrate();
+    const checker = createIntegrityChecker({ store, blobs: createBlobStore(config.dataDir) });
+    const report = await checker.check({ repair: values.repair ?? false, verifyHashes: values['verify-hashes'] ?? false });
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report).map((l) => `${l}\n`).join(''));
+    return report.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}

@@ -38,10 +38,23 @@ export interface BlobStore {
   /** A local path of stored content, for decoders that need a file. */
   localPath(sha256: string): string;
   remove(sha256: string): Promise<void>;
-  /** Every stored sha256 with its modification time (for the sweep). */
-  list(): AsyncIterable<{ sha256: string; mtimeMs: number }>;
+  /** Size and last write of stored content; undefined when there is none. */
+  stat(sha256: string): Promise<StoredBlob | undefined>;
+  /**
+   * Every stored content in ascending sha256 order (so it can be merged with the database's rows in
+   * one pass), streamed: memory stays flat whatever the store's size.
+   */
+  list(): AsyncIterable<StoredBlob & { sha256: string }>;
+  /** Every upload's kept parts, streamed: the part keys are those `receive` returned as `path`. */
+  listUploads(): AsyncIterable<{ uploadId: string; mtimeMs: number; parts: string[] }>;
   /** Removes temporary files last written before `before` (epoch ms): abandoned receives. */
   cleanTemp(before: number): Promise<number>;
+}
+
+export interface StoredBlob {
+  size: number;
+  /** Last written (epoch ms): content younger than the sweep's grace period is never removed. */
+  mtimeMs: number;
 }
 
 export class BlobTooLargeError extends Error {

@@ -42,6 +42,26 @@ function hashing(max: number): Transform & { digest: () => { sha256: string; siz
   return t;
 }
 
+const ignoreMissing = (error: NodeJS.ErrnoException): undefined => {
+  if (error.code === 'ENOENT') return undefined;
+  throw error;
+};
+
+/** A directory's names in order; none when it does not exist (yet, or any more). */
+function sortedDirSync(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch (error) {
+    return ignoreMissing(error as NodeJS.ErrnoException) ?? [];
+  }
+}
+
+/** A directory's names in order; none when it does not exist (yet, or any more). */
+async function sortedDir(dir: string): Promise<string[]> {
+  const names = await fsp.readdir(dir).catch(ignoreMissing);
+  return (names ?? []).sort();
+}
+
 /** Blobs on local disk: `<data dir>/blobs/ab/cd/<sha256>`, temporary files in `<data dir>/blobs/tmp`. */
 export function createFsBlobStore(dataDir: string): BlobStore {
   const root = path.join(dataDir, 'blobs');
@@ -103,8 +123,11 @@ export function createFsBlobStore(dataDir: string): BlobStore {
     async commit(temp) {
       const target = finalPath(temp.sha256);
       if (fs.existsSync(target)) {
-        // The same content is already stored once: keep that copy.
+        // The same content is already stored once: keep that copy, marked as just written, so the
+        // sweep's grace period protects it as it would a new copy until the commit references it.
         await fsp.rm(temp.path, { force: true });
+        const now = new Date();
+        await fsp.utimes(target, now, now).catch(() => undefined);
         return;
       }
       const dir = path.dirname(target);
@@ -137,16 +160,42 @@ export function createFsBlobStore(dataDir: string): BlobStore {
       await fsp.rm(finalPath(sha256), { force: true });
     },
 
+    async stat(sha256) {
+      const st = await fsp.stat(finalPath(sha256)).catch(ignoreMissing);
+      return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
+    },
+
     async *list() {
-      for (const a of await fsp.readdir(root)) {
+      // Sorted at each level: the hex names then come out in the order of their full sha256.
+      // Synchronous reads, a leaf directory at a time with a turn of the event loop every few ms:
+      // a thread-pool round trip per stat made listing 100,000 blobs take 14.5 s instead of 2.5.
+      let slice = performance.now();
+      for (const a of sortedDirSync(root)) {
         if (!/^[0-9a-f]{2}$/.test(a)) continue;
-        for (const b of await fsp.readdir(path.join(root, a))) {
-          for (const name of await fsp.readdir(path.join(root, a, b))) {
+        for (const b of sortedDirSync(path.join(root, a))) {
+          const dir = path.join(root, a, b);
+          const found: { sha256: string; size: number; mtimeMs: number }[] = [];
+          for (const name of sortedDirSync(dir)) {
             if (!SHA256.test(name)) continue;
-            const stat = await fsp.stat(path.join(root, a, b, name));
-            yield { sha256: name, mtimeMs: stat.mtimeMs };
+            // Removed since the directory was read (a sweep): not stored any more.
+            const st = fs.statSync(path.join(dir, name), { throwIfNoEntry: false });
+            if (st) found.push({ sha256: name, size: st.size, mtimeMs: st.mtimeMs });
+          }
+          yield* found;
+          if (performance.now() - slice > 5) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
           }
         }
+      }
+    },
+
+    async *listUploads() {
+      for (const uploadId of await sortedDir(partsDir)) {
+        const dir = path.join(partsDir, uploadId);
+        const st = await fsp.stat(dir).catch(ignoreMissing);
+        if (!st?.isDirectory()) continue;
+        yield { uploadId, mtimeMs: st.mtimeMs, parts: (await sortedDir(dir)).map((name) => path.join(dir, name)) };
       }
     },
 

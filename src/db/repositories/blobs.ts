@@ -37,5 +37,51 @@ export function blobsRepository(runner: QueryRunner) {
         .execute();
       return rows.map((r) => r.sha256);
     },
+    /** A keyset page of unreferenced content (by sha256): a sweep that skips some still ends. */
+    async unreferencedAfter(time: number, after: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('blobs')
+        .select('sha256')
+        .where('ref_count', '<=', 0)
+        .where('unreferenced_since', '<=', time)
+        .where('sha256', '>', after)
+        .orderBy('sha256')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.sha256);
+    },
+    /**
+     * Sets the count from the file rows themselves, whatever it said (a row is made when files use
+     * content the table lost). Returns the true count and whether the row changed.
+     */
+    async recount(sha256: string, now: number): Promise<{ count: number; changed: boolean }> {
+      const refs = await db
+        .selectFrom('files')
+        .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.min('size').as('size')])
+        .where('sha256', '=', sha256)
+        .executeTakeFirstOrThrow();
+      const count = Number(refs.n);
+      const row = await this.find(sha256);
+      if (!row) {
+        if (count === 0) return { count, changed: false };
+        await db.insertInto('blobs').values({ sha256, size: Number(refs.size), ref_count: count, unreferenced_since: null, created_at: now }).execute();
+        return { count, changed: true };
+      }
+      const since = count > 0 ? null : (row.unreferenced_since ?? now);
+      if (Number(row.ref_count) === count && row.unreferenced_since === since) return { count, changed: false };
+      await db.updateTable('blobs').set({ ref_count: count, unreferenced_since: since }).where('sha256', '=', sha256).execute();
+      return { count, changed: true };
+    },
+    /** Which of these have a row (`andFiles`: or a file that uses them); the rest are unknown to the database. */
+    async knownAmong(sha256s: readonly string[], andFiles = true): Promise<Set<string>> {
+      const known = new Set<string>();
+      for (let i = 0; i < sha256s.length; i += 500) {
+        const part = sha256s.slice(i, i + 500);
+        for (const r of await db.selectFrom('blobs').select('sha256').where('sha256', 'in', part).execute()) known.add(r.sha256);
+        if (!andFiles) continue;
+        for (const r of await db.selectFrom('files').select('sha256').distinct().where('sha256', 'in', part).execute()) known.add(r.sha256!);
+      }
+      return known;
+    },
   };
 }

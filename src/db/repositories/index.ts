@@ -9,6 +9,7 @@ import { blobsRepository } from './blobs.js';
 import { jobsRepository } from './jobs.js';
 import { uploadsRepository } from './uploads.js';
 import { albumItemsRepository } from './album-items.js';
+import { integrityRepository } from './integrity.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -24,6 +25,7 @@ export function bindRepositories(db: QueryRunner) {
     jobs: jobsRepository(db),
     uploads: uploadsRepository(db),
     albumItems: albumItemsRepository(db),
+    integrity: integrityRepository(db),
   };
 }
 

@@ -1,15 +1,62 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
-import { startTestApp, client } from '../test/helpers/app.js';
-import { THUMBNAIL_SIZES } from '../src/media/thumbnails.js';
+import sharp, { type Sharp } from 'sharp';
+import { MediaError } from '../src/media/errors.js';
+import { HeicDecoder } from '../src/media/heic-pool.js';
+import { DECODE_BUDGET, PIXEL_LIMIT } from '../src/media/limits.js';
+import { createRenderer, THUMBNAIL_SIZES } from '../src/media/thumbnails.js';
 
 /**
  * Thumbnails per second over 12-megapixel JPEGs through albumd's queue (s, m and l from each)
- * against a bare sharp loop making the same three sizes from the same files, in the same run; and
- * the rate over HEIC files (decoded in the worker).
+ * against a bare sharp loop making the same three sizes from the same files, in the same run; the
+ * rate over HEIC files (decoded in the worker); and the peak memory of the renderer on the worst
+ * image each format may be (each in a process of its own), against the stated bound.
  */
+/**
+ * The process's peak RSS since `resetPeak`. Linux's VmHWM, which a process may reset; the
+ * lifetime figure of resourceUsage().maxRSS would also count what a spawning parent had at fork.
+ */
+function resetPeak(): void {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux: peakRss falls back to the lifetime peak.
+  }
+}
+
+function peakRss(): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+if (process.env.ALBUMD_RENDER_CHILD) {
+  // One render in this process, reporting how far its RSS rose above the warmed-up renderer's.
+  const { file, mime } = JSON.parse(process.env.ALBUMD_RENDER_CHILD) as { file: string; mime: string };
+  const renderer = createRenderer(new HeicDecoder(PIXEL_LIMIT), undefined);
+  await renderer.placeholder();
+  const baseline = process.memoryUsage().rss;
+  resetPeak();
+  const t0 = performance.now();
+  const outcome = await renderer.render(file, mime).then(
+    () => 'ok',
+    (error: unknown) => (error instanceof MediaError ? error.reason : `crash: ${String(error)}`),
+  );
+  const ms = Math.round(performance.now() - t0);
+  await renderer.close();
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  process.stdout.write(JSON.stringify({ outcome, ms, baselineMB: mb(baseline), grewMB: mb(peakRss() - baseline) }));
+  process.exit(0);
+}
+
+// Loaded here, not above: a child measuring memory must not carry the whole app in its peak.
+const { startTestApp, client } = await import('../test/helpers/app.js');
 const quick = process.argv.includes('--quick');
 const COUNT = quick ? 4 : 12;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'albumd-bench-thumbs-'));
@@ -24,12 +71,23 @@ for (let i = 0; i < COUNT; i++) {
   files.push(file);
 }
 
-async function bareLoop(): Promise<number> {
+const fit = (edge: number) => ({ width: edge, height: edge, fit: 'inside' as const, withoutEnlargement: true });
+
+/**
+ * The baseline: the same work as albumd with nothing around it (one decode shrunk to the largest
+ * size, the three sizes made from that). `threeDecodes` is how albumd did it before: each size
+ * decoded from the file again.
+ */
+async function bareLoop(threeDecodes = false): Promise<number> {
   const t0 = performance.now();
   for (const file of files) {
-    for (const edge of Object.values(THUMBNAIL_SIZES)) {
-      await sharp(file).rotate().resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
+    if (threeDecodes) {
+      for (const edge of Object.values(THUMBNAIL_SIZES)) await sharp(file).rotate().resize(fit(edge)).jpeg({ quality: 80 }).toBuffer();
+      continue;
     }
+    const { data, info } = await sharp(file).rotate().resize(fit(THUMBNAIL_SIZES.l)).raw().toBuffer({ resolveWithObject: true });
+    const raw = { width: info.width, height: info.height, channels: info.channels };
+    for (const edge of Object.values(THUMBNAIL_SIZES)) await sharp(data, { raw }).resize(fit(edge)).jpeg({ quality: 80 }).toBuffer();
   }
   return files.length / ((performance.now() - t0) / 1000);
 }
@@ -60,9 +118,11 @@ try {
 
   const base: number[] = [];
   const ours: number[] = [];
+  const naive: number[] = [];
   for (let round = 0; round < (quick ? 1 : 2); round++) {
     base.push(await bareLoop());
     ours.push(await regenerate(ids));
+    naive.push(await bareLoop(true));
   }
   const heicRate = await regenerate(heicIds);
   const best = (xs: number[]) => Math.max(...xs);
@@ -72,6 +132,7 @@ try {
     albumdImagesPerSecond: Number(best(ours).toFixed(2)),
     ratio: Number((best(ours) / best(base)).toFixed(3)),
     goal: 0.8,
+    bareThreeDecodesImagesPerSecond: Number(best(naive).toFixed(2)),
     heicImagesPerSecond: Number(heicRate.toFixed(2)),
     heicNote: 'the 320×240 fixture with a distinct trailing byte per file, decoded in the worker thread',
   };
@@ -80,4 +141,55 @@ try {
 } finally {
   await t.close();
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Peak RSS of the renderer on the worst image each decoder path accepts (the limits of
+ * src/media/limits.ts), each in a child process, against the bound DECODE_BUDGET + 64 MiB. Solid
+ * colours keep the files small; decoding still touches every pixel. HEIC is not here: nothing in
+ * the project encodes HEVC (with Debian's libheif-examples, `heif-enc` makes one to try by hand).
+ */
+const solid = (width: number, height: number, channels: 3 | 4 = 3) =>
+  sharp({ create: { width, height, channels, background: { r: 200, g: 60, b: 30, alpha: 0.8 } }, limitInputPixels: false });
+const worst: [string, string, () => Sharp][] = [
+  ['65535×4095 RGBA PNG (streamed)', 'image/png', () => solid(65535, 4095, 4).png({ compressionLevel: 9 })],
+  ['65500×4097 baseline JPEG', 'image/jpeg', () => solid(65500, 4097).jpeg({ quality: 50 })],
+  ['11800×11800 progressive JPEG', 'image/jpeg', () => solid(11800, 11800).jpeg({ quality: 50, progressive: true })],
+  ['10570×10580 interlaced PNG', 'image/png', () => solid(10570, 10580).png({ compressionLevel: 9, progressive: true })],
+  ['9150×9160 GIF', 'image/gif', () => solid(9150, 9160).gif({ effort: 1 })],
+  ['9650×9650 TIFF, 4096² tiles', 'image/tiff', () => solid(9650, 9650).tiff({ compression: 'deflate', tile: true, tileWidth: 4096, tileHeight: 4096 })],
+  ['4575×4580 AVIF', 'image/avif', () => solid(4575, 4580).avif({ quality: 30, effort: 0 })],
+  ['16383×12000 lossy WebP', 'image/webp', () => solid(16383, 12000).webp({ quality: 50, effort: 0 })],
+];
+
+interface ChildReport {
+  outcome: string;
+  ms: number;
+  baselineMB: number;
+  grewMB: number;
+}
+
+function renderInChild(file: string, mime: string): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', import.meta.filename], { env: { ...process.env, ALBUMD_RENDER_CHILD: JSON.stringify({ file, mime }) }, timeout: 300_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as ChildReport),
+    );
+  });
+}
+
+const memDir = fs.mkdtempSync(path.join(os.tmpdir(), 'albumd-bench-memory-'));
+try {
+  const boundMB = DECODE_BUDGET / 2 ** 20 + 64;
+  const rows: ({ image: string } & ChildReport)[] = [];
+  for (const [image, mime, make] of quick ? worst.slice(0, 3) : worst) {
+    const file = path.join(memDir, 'worst');
+    await make().toFile(file);
+    rows.push({ image, ...(await renderInChild(file, mime)) });
+    fs.rmSync(file);
+  }
+  const peak = Math.max(...rows.map((r) => r.grewMB));
+  console.log(JSON.stringify({ benchmark: 'thumbnail renderer peak RSS over idle, worst accepted image per decoder', boundMB, rows }, null, 2));
+  console.log(`Thumbnail memory: worst +${peak} MB over idle (bound ${boundMB} MB)${rows.every((r) => r.outcome === 'ok') ? '' : '; NOT ALL DECODED'}`);
+} finally {
+  fs.rmSync(memDir, { recursive: true, force: true });
 }

@@ -151,7 +151,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   app.addHook('onClose', async () => {
     clearInterval(sweepTimer);
     await startupSweep;
-    await domain.thumbnails.idle();
+    await domain.thumbnails.stop();
     await services.renderer.close();
     await lease.release().catch(() => undefined);
     if (!deps.store) await store.close();

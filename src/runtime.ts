@@ -12,9 +12,14 @@ import { WorkQueue } from './media/work-queue.js';
 import { createThumbStore } from './storage/thumb-store.js';
 import { resolveSecret } from './secrets.js';
 import { createBlobStore } from './storage/blob-store.js';
+import pino from 'pino';
+import type { MediaDebugLog } from './media/errors.js';
 
 /** The domain's dependencies from the configuration: one place for the server and bin/albumd. */
 export function domainDeps(config: Config, store: Store, workerId: number, now: () => number = Date.now): DomainDeps {
+  // Decoders' messages name server paths: only the server's own debug log sees them, never a file row.
+  const mediaLogger = pino({ level: config.logLevel, name: 'media' });
+  const log: MediaDebugLog = (event) => mediaLogger.debug(event, 'media could not be decoded');
   return {
     store,
     ids: createSnowflake(workerId),
@@ -22,12 +27,12 @@ export function domainDeps(config: Config, store: Store, workerId: number, now: 
     limits: config.limits,
     xDateToleranceSeconds: config.xDateToleranceSeconds,
     blobs: createBlobStore(config.dataDir),
-    probe: createProber({ ffprobe: findFfprobe() }),
+    probe: createProber({ ffprobe: findFfprobe(), log }),
     signer: createSigner(resolveSecret(config.dataDir, config.secret), config.secretPrevious),
     drive: config.drive,
     blobLocks: new KeyedLock(),
     thumbs: createThumbStore(config.dataDir),
-    renderer: createRenderer(new HeicDecoder(PIXEL_LIMIT), findFfmpeg()),
+    renderer: createRenderer(new HeicDecoder(PIXEL_LIMIT), findFfmpeg(), { log }),
     thumbnailQueue: new WorkQueue(config.thumbnailConcurrency),
   };
 }

@@ -4,9 +4,32 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { startTestApp, authHeaders, client, type TestApp, type TestUser, appForSuite, type Api } from './helpers/app.js';
+import { HeicDecoder } from '../src/media/heic-pool.js';
+import { PIXEL_LIMIT } from '../src/media/limits.js';
+import { createRenderer, findFfmpeg, SIZE_NAMES, type ThumbnailSize } from '../src/media/thumbnails.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name));
+
+/** The placeholder as the real renderer makes it, each size. */
+async function placeholderSizes(): Promise<Record<ThumbnailSize, Buffer>> {
+  const renderer = createRenderer(new HeicDecoder(PIXEL_LIMIT), undefined);
+  try {
+    return await renderer.placeholder();
+  } finally {
+    await renderer.close();
+  }
+}
+
+/** The colour at the top-left corner of a thumbnail, at its centre, and left of the centre (the placeholder's ring). */
+async function colours(bytes: Buffer): Promise<{ width: number; height: number; corner: number[]; centre: number[]; ring: number[] }> {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)];
+  return { width: info.width, height: info.height, corner: at(0, 0), centre: at(info.width >> 1, info.height >> 1), ring: at(Math.round((info.width * 600) / 1440), info.height >> 1) };
+}
+
+const near = (actual: number[], expected: number[], what: string) =>
+  expected.forEach((c, i) => assert.ok(Math.abs(actual[i]! - c) <= 6, `${what}: ${actual} is not near ${expected}`));
 
 async function jpeg(width: number, height: number, orientation?: number): Promise<Buffer> {
   const img = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 60, b: 30 } } }).jpeg({ quality: 85 });
@@ -52,6 +75,9 @@ describe('thumbnails', () => {
       const meta = await sharp(res.rawPayload).metadata();
       assert.equal(meta.format, 'jpeg');
       if (name === 'sample.jpg' || name === 'sample.heic') assert.deepEqual([meta.width, meta.height], [320, 240], 'never enlarged');
+      // With ffmpeg, a frame at its displayed size, also of a video shorter than the usual 1 s seek.
+      if (findFfmpeg() && name === 'sample.mp4') assert.deepEqual([meta.width, meta.height], [320, 240], `${name}: a frame`);
+      if (findFfmpeg() && name === 'sample.mov') assert.deepEqual([meta.width, meta.height], [240, 320], `${name}: a frame, upright`);
     }
   });
 
@@ -85,10 +111,28 @@ describe('thumbnails', () => {
     const good = await api.upload('fine.jpg', await jpeg(640, 480));
     await t.domain.thumbnails.idle();
     const detail = await api.call('POST', `/koodrive/ose/v1/files/${bad.body.id}/detail`, { containerId: u.containerId });
-    assert.equal(typeof detail.body.mediaError, 'string');
-    assert.equal((await fetchThumb(bad.body.thumbnailUrl as string)).statusCode, 200, 'the placeholder');
+    assert.equal(detail.body.mediaError, 'corrupt or truncated image');
+    const placeholder = await placeholderSizes();
+    for (const size of SIZE_NAMES) {
+      const url = new URL(bad.body.thumbnailUrl as string);
+      url.searchParams.set('size', size);
+      const res = await fetchThumb(url.toString());
+      assert.equal(res.statusCode, 200);
+      assert.ok(res.rawPayload.equals(placeholder[size]), `${size}: the bytes are the placeholder's`);
+    }
+    // And the placeholder is what it claims to be: the grey 4:3 frame with a light play mark.
+    const m = await colours(placeholder.m);
+    assert.deepEqual([m.width, m.height], [720, 540]);
+    near(m.corner, [0x3a, 0x3f, 0x44], 'grey background');
+    near(m.ring, [0xff, 0xff, 0xff].map((c) => Math.round(c * 0.85 + 0x3f * 0.15)), 'light ring of the play mark');
+    near(m.centre, [0x3a, 0x3f, 0x44], 'dark triangle of the play mark');
+
     const fine = await fetchThumb(good.body.thumbnailUrl as string);
     assert.equal(fine.statusCode, 200);
+    assert.ok(!fine.rawPayload.equals(placeholder.m), 'a real photo is not the placeholder');
+    const photo = await colours(fine.rawPayload);
+    assert.deepEqual([photo.width, photo.height], [640, 480]);
+    near(photo.centre, [200, 60, 30], 'the photo itself');
     const goodDetail = await api.call('POST', `/koodrive/ose/v1/files/${good.body.id}/detail`, { containerId: u.containerId });
     assert.equal(goodDetail.body.mediaError, undefined);
   });

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { MediaError, MEDIA_REASONS } from '../media/errors.js';
 import { SIZE_NAMES, type ThumbnailSize } from '../media/thumbnails.js';
 import { fileVisibleTo } from './access.js';
 import type { DomainDeps } from './context.js';
@@ -13,8 +14,9 @@ async function generate(deps: DomainDeps, sha256: string, mimeType: string): Pro
   try {
     images = await deps.renderer.render(deps.blobs.localPath(sha256), mimeType);
   } catch (error) {
-    const message = error instanceof Error ? error.message.slice(0, 200) : 'unreadable media';
-    await deps.store.write((repos) => repos.files.setMediaError(sha256, message));
+    // Only a MediaError's fixed reason reaches the file rows: a decoder's own message names server paths.
+    const reason = error instanceof MediaError ? error.reason : MEDIA_REASONS.unknown;
+    await deps.store.write((repos) => repos.files.setMediaError(sha256, reason));
     images = await deps.renderer.placeholder();
   }
   for (const size of SIZE_NAMES) await deps.thumbs.write(sha256, size, images[size]);
@@ -46,5 +48,7 @@ export function createThumbnailService(deps: DomainDeps) {
     },
     /** Resolves once the background queue is empty (tests and benchmarks). */
     idle: () => deps.thumbnailQueue.idle(),
+    /** Drops queued thumbnails (made again on demand) and waits for the ones being made. */
+    stop: () => deps.thumbnailQueue.stop(),
   };
 }

@@ -1,7 +1,9 @@
 import fsp from 'node:fs/promises';
 import exifr from 'exifr';
 import { fileTypeFromFile } from 'file-type';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
+import { toMediaError, type MediaDebugLog } from './errors.js';
+import { decodeCost, isHeif, PIXEL_LIMIT } from './limits.js';
 import { FileType, ISO_BMFF, fileTypeOf } from './types.js';
 import { readIsoBmff } from './video-meta.js';
 import { readWithFfprobe } from './ffprobe.js';
@@ -14,12 +16,12 @@ export interface MediaInfo {
   duration: number | null;
   /** Shooting time (EXIF) or the container's creation time; null when the content has none. */
   takeTime: number | null;
-  /** Set when the bytes claim a media type but cannot be read. */
+  /** Set when the bytes claim a media type but cannot be read: one of MEDIA_REASONS, never a decoder's message. */
   mediaError: string | null;
 }
 
-/** Guards every decode against decompression bombs. */
-export const PIXEL_LIMIT = 268_402_689; // 16383², sharp's own default
+/** Guards every decode against decompression bombs (see limits.ts). */
+export { PIXEL_LIMIT };
 
 const EXIF_TIME = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 const OFFSET = /^([+-])(\d{2}):?(\d{2})$/;
@@ -56,8 +58,9 @@ async function looksLikeText(file: string): Promise<boolean> {
   }
 }
 
-async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'height' | 'takeTime'>> {
-  const meta = await sharp(file, { limitInputPixels: PIXEL_LIMIT }).metadata();
+async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'height' | 'takeTime'> & { meta: Metadata }> {
+  // Header only; decodeCost applies the pixel limit itself, so an oversized image keeps its size.
+  const meta = await sharp(file, { limitInputPixels: false }).metadata();
   let width = meta.width ?? null;
   let height = meta.height ?? null;
   if (meta.orientation !== undefined && meta.orientation >= 5 && width !== null && height !== null) [width, height] = [height, width];
@@ -71,12 +74,14 @@ async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'heigh
       | undefined;
     if (tags) takeTime = exifTime(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifTime(tags.CreateDate, tags.OffsetTime);
   }
-  return { width, height, takeTime };
+  return { width, height, takeTime, meta };
 }
 
 export interface ProbeOptions {
   /** ffprobe, when installed: videos in containers mp4box does not read (WebM, MKV, AVI). */
   ffprobe?: string | undefined;
+  /** Told the decoder's own message (it may name server paths) when a file cannot be read. */
+  log?: MediaDebugLog;
 }
 
 /** What a stored file is, read from its bytes: type, size in pixels, duration, shooting time. */
@@ -89,8 +94,12 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   const mimeType = detected?.mime ?? ((await looksLikeText(file)) ? 'text/plain' : 'application/octet-stream');
   const info: MediaInfo = { mimeType, fileType: fileTypeOf(mimeType), width: null, height: null, duration: null, takeTime: null, mediaError: null };
   try {
-    if (info.fileType === FileType.Image) Object.assign(info, await imageMeta(file));
-    else if (info.fileType === FileType.Video) {
+    if (info.fileType === FileType.Image) {
+      const { meta, ...fields } = await imageMeta(file);
+      Object.assign(info, fields);
+      // An image its thumbnailer would refuse says so from the upload on, with its size still known.
+      await decodeCost(file, mimeType, meta);
+    } else if (info.fileType === FileType.Video) {
       const video = ISO_BMFF.has(mimeType)
         ? await readIsoBmff(file).catch((error: unknown) => (options.ffprobe ? readWithFfprobe(options.ffprobe, file) : Promise.reject(error)))
         : options.ffprobe
@@ -99,7 +108,8 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
       if (video) Object.assign(info, { width: video.width, height: video.height, duration: video.duration, takeTime: video.createdAt });
     }
   } catch (error) {
-    info.mediaError = error instanceof Error ? error.message.slice(0, 200) : 'unreadable media';
+    const kind = info.fileType === FileType.Video ? 'video' : isHeif(mimeType) ? 'heic' : 'image';
+    info.mediaError = toMediaError(error, kind, options.log).reason;
   }
   return info;
 }

@@ -1,21 +1,29 @@
 import { spawn, spawnSync } from 'node:child_process';
-import sharp, { type Sharp } from 'sharp';
-import type { HeicDecoder } from './heic-pool.js';
-import { PIXEL_LIMIT } from './probe.js';
+import sharp from 'sharp';
+import { toMediaError, type MediaDebugLog, type MediaKind } from './errors.js';
+import type { HeicDecoder, RawImage } from './heic-pool.js';
+import { DECODE_BUDGET, PIXEL_LIMIT, decodeCost, heifInWorker, isHeif } from './limits.js';
+import { MemoryGate } from './memory-gate.js';
 import { FileType, fileTypeOf } from './types.js';
 
 export const THUMBNAIL_SIZES = { s: 256, m: 720, l: 1440 } as const;
 export type ThumbnailSize = keyof typeof THUMBNAIL_SIZES;
 export const SIZE_NAMES = Object.keys(THUMBNAIL_SIZES) as ThumbnailSize[];
-
-const HEIF = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
+const LARGEST = THUMBNAIL_SIZES.l;
 
 export interface Renderer {
-  /** The three sizes of a stored file; throws when the content cannot be decoded. */
+  /** The three sizes of a stored file; throws a `MediaError` (a client-safe reason) when it cannot be decoded. */
   render(path: string, mimeType: string): Promise<Record<ThumbnailSize, Buffer>>;
   /** The neutral image shown for media that cannot be decoded. */
   placeholder(): Promise<Record<ThumbnailSize, Buffer>>;
   close(): Promise<void>;
+}
+
+export interface RendererOptions {
+  /** Told the decoder's own message (it may name server paths) when a file cannot be decoded. */
+  log?: MediaDebugLog;
+  /** Memory the decodes running at once may use together (default DECODE_BUDGET). */
+  budget?: number;
 }
 
 let found: string | null | undefined;
@@ -26,16 +34,25 @@ export function findFfmpeg(): string | undefined {
   return found ?? undefined;
 }
 
-function frameWithFfmpeg(ffmpeg: string, file: string): Promise<Buffer> {
+/** A frame is scaled by ffmpeg to the largest thumbnail, so it never arrives bigger than that. */
+const MAX_FRAME_BYTES = 32 << 20;
+const FRAME_SCALE = `scale='min(${LARGEST},iw)':'min(${LARGEST},ih)':force_original_aspect_ratio=decrease`;
+
+function frameWithFfmpeg(ffmpeg: string, file: string, atSecond: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-v', 'error', '-ss', '1', '-i', file, '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', '-'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = spawn(ffmpeg, ['-v', 'error', '-ss', String(atSecond), '-i', file, '-frames:v', '1', '-vf', FRAME_SCALE, '-f', 'image2pipe', '-vcodec', 'png', '-'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 60_000,
     });
     const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    let bytes = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      bytes += c.length;
+      if (bytes > MAX_FRAME_BYTES) child.kill('SIGKILL');
+      else chunks.push(c);
+    });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 && chunks.length > 0 ? resolve(Buffer.concat(chunks)) : reject(new Error('ffmpeg could not read a frame'))));
+    child.on('close', (code) => (code === 0 && chunks.length > 0 && bytes <= MAX_FRAME_BYTES ? resolve(Buffer.concat(chunks)) : reject(new Error('ffmpeg could not read a frame'))));
   });
 }
 
@@ -45,12 +62,30 @@ const PLACEHOLDER_SVG = Buffer.from(
     '<circle cx="720" cy="540" r="150" fill="#ffffff" fill-opacity="0.85"/><path d="M675 460 L675 620 L810 540 Z" fill="#3a3f44"/></svg>',
 );
 
-async function sizes(input: Sharp): Promise<Record<ThumbnailSize, Buffer>> {
+/**
+ * The image decoded once, shrunk on load where the format allows (JPEG, WebP) and streamed
+ * otherwise, oriented, in 8-bit sRGB, no larger than the largest thumbnail. The full-size image
+ * is never held (except by the decoders that must, which decodeCost has counted).
+ */
+async function shrink(input: string | Buffer): Promise<RawImage> {
+  // failOn 'warning': a truncated or damaged image is an error, not a half-grey thumbnail.
+  const { data, info } = await sharp(input, { limitInputPixels: PIXEL_LIMIT, failOn: 'warning', pages: 1, sequentialRead: true })
+    .rotate()
+    .resize({ width: LARGEST, height: LARGEST, fit: 'inside', withoutEnlargement: true })
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 3 && info.channels !== 4) throw new Error(`unexpected ${info.channels} channels`);
+  return { width: info.width, height: info.height, channels: info.channels, data };
+}
+
+/** s, m and l from the one small decoded image: three cheap resizes instead of three decodes. */
+async function sizes(image: RawImage): Promise<Record<ThumbnailSize, Buffer>> {
   const out = {} as Record<ThumbnailSize, Buffer>;
+  const raw = { width: image.width, height: image.height, channels: image.channels };
   for (const name of SIZE_NAMES) {
     const edge = THUMBNAIL_SIZES[name];
-    out[name] = await input
-      .clone()
+    out[name] = await sharp(image.data, { raw })
       .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true })
       .jpeg({ quality: 80, mozjpeg: false })
       .toBuffer();
@@ -58,25 +93,48 @@ async function sizes(input: Sharp): Promise<Record<ThumbnailSize, Buffer>> {
   return out;
 }
 
-export function createRenderer(heic: HeicDecoder, ffmpeg: string | undefined): Renderer {
+export function createRenderer(heic: HeicDecoder, ffmpeg: string | undefined, options: RendererOptions = {}): Renderer {
+  // sharp's operation cache keeps recent images and open input files for reuse; each file is
+  // thumbnailed once, so the cache would only hold memory (and descriptors of deleted blobs).
+  sharp.cache(false);
+  const gate = new MemoryGate(options.budget ?? DECODE_BUDGET);
+  let placeholder: Promise<Record<ThumbnailSize, Buffer>> | undefined;
+
+  /** Checks the header against the limits, then decodes once the memory it needs is free. */
+  async function image(path: string, mimeType: string): Promise<RawImage> {
+    const meta = await sharp(path, { limitInputPixels: false }).metadata(); // header only: decodeCost judges it
+    const release = await gate.acquire(await decodeCost(path, mimeType, meta));
+    try {
+      // The worker decodes no more pixels than the header that was costed declared.
+      return heifInWorker(mimeType, meta) ? await heic.decode(path, LARGEST, (meta.width ?? 0) * (meta.height ?? 0)) : await shrink(path);
+    } finally {
+      release();
+    }
+  }
+
   return {
     async render(path, mimeType) {
-      const type = fileTypeOf(mimeType);
-      if (type === FileType.Video) {
-        const frame = ffmpeg ? await frameWithFfmpeg(ffmpeg, path).catch(() => PLACEHOLDER_SVG) : PLACEHOLDER_SVG;
-        return sizes(sharp(frame, { limitInputPixels: PIXEL_LIMIT }));
+      const video = fileTypeOf(mimeType) === FileType.Video;
+      const kind: MediaKind = video ? 'video' : isHeif(mimeType) ? 'heic' : 'image';
+      try {
+        if (video) {
+          // A second in, past fades from black; a video shorter than that gets its first frame.
+          const frame = ffmpeg
+            ? await frameWithFfmpeg(ffmpeg, path, 1)
+                .catch(() => frameWithFfmpeg(ffmpeg, path, 0))
+                .catch(() => PLACEHOLDER_SVG)
+            : PLACEHOLDER_SVG;
+          return await sizes(await shrink(frame));
+        }
+        return await sizes(await image(path, mimeType));
+      } catch (error) {
+        throw toMediaError(error, kind, options.log);
       }
-      if (HEIF.has(mimeType)) {
-        const meta = await sharp(path, { limitInputPixels: PIXEL_LIMIT }).metadata();
-        if ((meta.width ?? 0) * (meta.height ?? 0) > PIXEL_LIMIT) throw new Error('image exceeds the pixel limit');
-        const raw = await heic.decode(path);
-        return sizes(sharp(raw.data, { raw: { width: raw.width, height: raw.height, channels: 4 }, limitInputPixels: PIXEL_LIMIT }));
-      }
-      // failOn 'warning': a truncated or damaged image is an error, not a half-grey thumbnail.
-      const image = sharp(path, { limitInputPixels: PIXEL_LIMIT, failOn: 'warning', pages: 1 }).rotate();
-      return sizes(image);
     },
-    placeholder: () => sizes(sharp(PLACEHOLDER_SVG)),
+    placeholder() {
+      placeholder ??= shrink(PLACEHOLDER_SVG).then(sizes);
+      return placeholder;
+    },
     close: () => heic.close(),
   };
 }

@@ -28,6 +28,18 @@ export class WorkQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Drops what has not started (its waiters are released: the work can be asked for again later)
+   * and resolves when what is running has finished: a shutdown does not wait for a long queue.
+   */
+  stop(): Promise<void> {
+    for (const task of this.waiting.splice(0)) {
+      this.byKey.delete(task.key);
+      task.settle();
+    }
+    return this.idle();
+  }
+
   private pump(): void {
     while (this.running < this.concurrency && this.waiting.length > 0) {
       const task = this.waiting.shift()!;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import { formatXDate } from '../src/domain/credentials.js';
+import { formatXDate } from '../src/domain/auth/credentials.js';
 
 /**
  * The measuring half of `npm run bench -- albums`, in its own small process: p50/p99 over HTTP of

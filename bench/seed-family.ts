@@ -1,6 +1,6 @@
 import type { Store } from '../src/db/database.js';
 import { newContainerId, newFileId } from '../src/ids.js';
-import { createSpace } from '../src/domain/spaces.js';
+import { createSpace } from '../src/domain/drive/spaces.js';
 
 /**
  * A family of `members` people (the given user its owner, the rest made here without logins) and

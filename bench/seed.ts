@@ -1,7 +1,7 @@
 import { newFileId } from '../src/ids.js';
 import type { Store } from '../src/db/database.js';
 import type { FileRow } from '../src/db/repositories/index.js';
-import { NO_CONTENT } from '../src/domain/file-view.js';
+import { NO_CONTENT } from '../src/domain/drive/file-view.js';
 
 /**
  * Loads a library through the repositories (not HTTP): `files` files over `folders` folders of uneven

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
-import { BLOB_GRACE_MS, type SweepReport } from './domain/blob-sweep.js';
+import { BLOB_GRACE_MS, type SweepReport } from './domain/integrity/blob-sweep.js';
 import { AppError, ErrorCode } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, authHeaders, type TestApp, type TestUser } from './helpers/app.js';
-import { formatXDate } from '../src/domain/credentials.js';
+import { formatXDate } from '../src/domain/auth/credentials.js';
 
 const LIST = '/koodrive/ose/v1/album/list?albumKind=1&albumType=2';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createBlobStore, type BlobStore } from '../src/storage/blob-store.js';
-import { BLOB_GRACE_MS } from '../src/domain/blob-sweep.js';
+import { BLOB_GRACE_MS } from '../src/domain/integrity/blob-sweep.js';
 import { startTestApp, client, tempDir, type Api, type TestApp, type TestUser } from './helpers/app.js';
 import { assertConsistent } from './helpers/integrity.js';
 

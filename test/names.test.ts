@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { checkFileName, codePoints, freeName, numberedPrefix } from '../src/domain/names.js';
+import { checkFileName, codePoints, freeName, numberedPrefix } from '../src/domain/drive/names.js';
 import { appForSuite, type Api, type TestApp, type TestUser } from './helpers/app.js';
 
 /** Automatic names stay valid names (issue 9, defect 11): within 250 code points, whatever the name. */

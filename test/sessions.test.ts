@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, authHeaders, type TestApp } from './helpers/app.js';
-import { formatXDate } from '../src/domain/credentials.js';
+import { formatXDate } from '../src/domain/auth/credentials.js';
 
 const V1 = '/koodrive/ose/v1';
 const LIST = `${V1}/album/list?albumKind=1&albumType=2`;

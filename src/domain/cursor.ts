@@ -1,5 +1,5 @@
 import { invalidParam } from './errors.js';
-import type { Signer } from './signing.js';
+import type { Signer } from './auth/signing.js';
 
 /** Where a keyset page ended: the last row's sort value and ID. */
 export interface Position {

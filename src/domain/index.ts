@@ -1,19 +1,19 @@
-import { createAuthService } from './auth.js';
-import { createUserService } from './users.js';
-import { createFolderService } from './folders.js';
-import { createFileService } from './files.js';
-import { createContentService } from './content.js';
-import { createFileListService } from './file-list.js';
-import { createRenameService } from './file-rename.js';
-import { createJobService } from './jobs.js';
-import { createMultipartService } from './multipart.js';
-import { createThumbnailService } from './thumbnails.js';
-import { createAlbumContentService } from './album-content.js';
-import { createBlobSweeper } from './blob-sweep.js';
-import { createAlbumService } from './albums.js';
-import { createAlbumListService } from './album-list.js';
-import { createFamilyService } from './families.js';
-import { createInvitationService } from './invitations.js';
+import { createAuthService } from './auth/auth.js';
+import { createUserService } from './auth/users.js';
+import { createFolderService } from './drive/folders.js';
+import { createFileService } from './drive/files.js';
+import { createContentService } from './drive/content.js';
+import { createFileListService } from './drive/file-list.js';
+import { createRenameService } from './drive/file-rename.js';
+import { createJobService } from './jobs/jobs.js';
+import { createMultipartService } from './uploads/multipart.js';
+import { createThumbnailService } from './uploads/thumbnails.js';
+import { createAlbumContentService } from './albums/album-content.js';
+import { createBlobSweeper } from './integrity/blob-sweep.js';
+import { createAlbumService } from './albums/albums.js';
+import { createAlbumListService } from './albums/album-list.js';
+import { createFamilyService } from './families/families.js';
+import { createInvitationService } from './families/invitations.js';
 import type { DomainDeps } from './context.js';
 
 /** Every domain service, built once per app from the same dependencies. */

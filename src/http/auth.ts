@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Domain } from '../domain/index.js';
 import { AppError, ErrorCode, invalidParam } from '../domain/errors.js';
-import { TRACE_ID_RE } from '../domain/credentials.js';
+import { TRACE_ID_RE } from '../domain/auth/credentials.js';
 import { newTraceId } from '../ids.js';
 import { languageOf } from './reply.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createStore, type Store } from '../../src/db/database.js';
-import { formatXDate } from '../../src/domain/credentials.js';
+import { formatXDate } from '../../src/domain/auth/credentials.js';
 
 /**
  * A fresh, migrated database per test file. The kind comes from ALBUMD_TEST_DATABASE (default

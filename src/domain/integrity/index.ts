@@ -4,8 +4,8 @@ import type { IntegrityRepository, IntegrityRules, RepairTargets } from '../../d
 import type { BlobStore } from '../../storage/blob-store.js';
 import { FileType } from '../../media/types.js';
 import { AlbumKind, AlbumType } from '../access.js';
-import { kindTypes } from '../album-effects.js';
-import { BLOB_GRACE_MS } from '../blob-sweep.js';
+import { kindTypes } from '../albums/album-effects.js';
+import { BLOB_GRACE_MS } from './blob-sweep.js';
 import { checkAlbums } from './album-checks.js';
 import { checkContent } from './content-checks.js';
 import { errorsOf, Findings, type Finding, type IntegrityReport } from './findings.js';

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
-import { newFileId } from '../ids.js';
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import { checkRoomFor, ingest, receiveBody } from './ingest.js';
-import type { Caller, DomainDeps } from './context.js';
-import { invalidParam, notFound } from './errors.js';
+import { newFileId } from '../../ids.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import { checkRoomFor, ingest, receiveBody } from '../uploads/ingest.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { invalidParam, notFound } from '../errors.js';
 import { toFileObject, type FileObject, type UrlContext, urlContext } from './file-view.js';
 import { parseTime } from './folders.js';
 import { checkFileName } from './names.js';

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import { MediaError, MEDIA_REASONS } from '../media/errors.js';
-import { SIZE_NAMES, type ThumbnailSize } from '../media/thumbnails.js';
-import { fileVisibleTo } from './access.js';
-import type { DomainDeps } from './context.js';
-import { notFound, unauthenticated } from './errors.js';
-import { isMedia } from './file-view.js';
-import { verifySignedUrl, type SignedParams } from './urls.js';
+import { MediaError, MEDIA_REASONS } from '../../media/errors.js';
+import { SIZE_NAMES, type ThumbnailSize } from '../../media/thumbnails.js';
+import { fileVisibleTo } from '../access.js';
+import type { DomainDeps } from '../context.js';
+import { notFound, unauthenticated } from '../errors.js';
+import { isMedia } from '../drive/file-view.js';
+import { verifySignedUrl, type SignedParams } from '../drive/urls.js';
 
 /** Makes the three thumbnails of a content, or records on its files that it cannot be decoded. */
 async function generate(deps: DomainDeps, sha256: string, mimeType: string): Promise<void> {

@@ -1,13 +1,13 @@
-import type { AlbumFileRow } from '../db/repositories/files.js';
-import type { ItemSortColumn } from '../db/repositories/album-items.js';
-import { FileType } from '../media/types.js';
-import { AlbumType, visibleAlbum } from './access.js';
+import type { AlbumFileRow } from '../../db/repositories/files.js';
+import type { ItemSortColumn } from '../../db/repositories/album-items.js';
+import { FileType } from '../../media/types.js';
+import { AlbumType, visibleAlbum } from '../access.js';
 import { kindTypes, refreshCovers } from './album-effects.js';
-import { iso, type Caller, type DomainDeps } from './context.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
-import { AppError, ErrorCode, invalidParam, limitReached, wrongAlbumType, type FailEntry } from './errors.js';
-import { isMedia } from './file-view.js';
-import { signedUrl } from './urls.js';
+import { iso, type Caller, type DomainDeps } from '../context.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { AppError, ErrorCode, invalidParam, limitReached, wrongAlbumType, type FailEntry } from '../errors.js';
+import { isMedia } from '../drive/file-view.js';
+import { signedUrl } from '../drive/urls.js';
 
 export const MAX_ADD = 100;
 export const MAX_REMOVE = 1000;

@@ -1,4 +1,4 @@
-import { invalidParam, rules, type AppError } from './errors.js';
+import { invalidParam, rules, type AppError } from '../errors.js';
 
 const CONTROL = /\p{Cc}/u;
 const FORBIDDEN_IN_FILE_NAMES = /[<>|:"*?/\\]/;

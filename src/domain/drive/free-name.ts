@@ -1,4 +1,4 @@
-import type { Repositories } from '../db/repositories/index.js';
+import type { Repositories } from '../../db/repositories/index.js';
 import { freeName, numberedPrefix } from './names.js';
 
 /** `name` when no visible item of the folder has it, else the first free `name (n)` (within 250 code points). */

@@ -1,13 +1,13 @@
 import type { Updateable } from 'kysely';
-import type { AlbumsTable } from '../db/schema.js';
-import type { Repositories } from '../db/repositories/index.js';
-import { AlbumKind, AlbumType, manageableAlbum } from './access.js';
+import type { AlbumsTable } from '../../db/schema.js';
+import type { Repositories } from '../../db/repositories/index.js';
+import { AlbumKind, AlbumType, manageableAlbum } from '../access.js';
 import { checkScope, checkScopeDirShape, given, normalizeScopeKind } from './album-scope.js';
-import type { DomainDeps } from './context.js';
-import { invalidParam, limitReached, notFound, rules, spaceUnavailable, wrongAlbumType } from './errors.js';
-import { checkAlbumName } from './names.js';
+import type { DomainDeps } from '../context.js';
+import { invalidParam, limitReached, notFound, rules, spaceUnavailable, wrongAlbumType } from '../errors.js';
+import { checkAlbumName } from '../drive/names.js';
 import { kindTypes } from './album-effects.js';
-import { familySpace, personalSpace, type Space } from './spaces.js';
+import { familySpace, personalSpace, type Space } from '../drive/spaces.js';
 
 export interface CreateAlbumInput {
   type: number;

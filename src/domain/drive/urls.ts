@@ -1,4 +1,4 @@
-import type { Signer } from './signing.js';
+import type { Signer } from '../auth/signing.js';
 
 export const URL_TTL_MS = 3600_000;
 const V1 = '/koodrive/ose/v1';

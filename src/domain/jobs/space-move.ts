@@ -1,8 +1,8 @@
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import type { DomainDeps } from './context.js';
-import { filesChangedSpace } from './album-effects.js';
-import { AppError, ErrorCode, spaceUnavailable } from './errors.js';
-import { personalSpace, type Space } from './spaces.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import type { DomainDeps } from '../context.js';
+import { filesChangedSpace } from '../albums/album-effects.js';
+import { AppError, ErrorCode, spaceUnavailable } from '../errors.js';
+import { personalSpace, type Space } from '../drive/spaces.js';
 
 /**
  * Moves between a user's personal space and a family space (decisions.md §7): the job's

@@ -1,12 +1,12 @@
-import type { Caller, DomainDeps } from './context.js';
-import { nameTaken } from './errors.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { nameTaken } from '../errors.js';
 import { fileInSpace, type SpaceRef } from './files.js';
 import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import { freeNameIn } from './free-name.js';
 import { checkFileName } from './names.js';
 import { resolveSpace } from './spaces.js';
-import { forbidden, inRecycleBin } from './errors.js';
-import { mayChange } from './family-rights.js';
+import { forbidden, inRecycleBin } from '../errors.js';
+import { mayChange } from '../families/family-rights.js';
 
 /** `files/rename/{fileId}`: renameMode 3 (default) refuses a taken name, 2 takes a free one. */
 export function createRenameService(deps: DomainDeps) {

@@ -1,5 +1,5 @@
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import { isMedia } from './file-view.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import { isMedia } from '../drive/file-view.js';
 
 /**
  * What file changes do to albums, in the same transaction as the change: collection albums are

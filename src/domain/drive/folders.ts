@@ -1,6 +1,6 @@
-import { newFileId } from '../ids.js';
-import type { DomainDeps } from './context.js';
-import { invalidParam, nameTaken } from './errors.js';
+import { newFileId } from '../../ids.js';
+import type { DomainDeps } from '../context.js';
+import { invalidParam, nameTaken } from '../errors.js';
 import { FOLDER_MIME, NO_CONTENT, toFileObject, type FileObject } from './file-view.js';
 import { checkFileName, codePoints } from './names.js';
 import { freeNameIn } from './free-name.js';

@@ -1,6 +1,6 @@
-import type { FamilyRow, FileRow, Repositories } from '../db/repositories/index.js';
-import { FileType } from '../media/types.js';
-import { inRecycleBin, invalidParam, notFound, spaceUnavailable } from './errors.js';
+import type { FamilyRow, FileRow, Repositories } from '../../db/repositories/index.js';
+import { FileType } from '../../media/types.js';
+import { inRecycleBin, invalidParam, notFound, spaceUnavailable } from '../errors.js';
 import { FOLDER_MIME } from './file-view.js';
 
 /** A space the caller may use: its personal space, or a family space it is a member of. */

@@ -1,10 +1,10 @@
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import type { DomainDeps } from './context.js';
-import { AppError, ErrorCode } from './errors.js';
-import { freeNameIn } from './free-name.js';
-import type { Space } from './spaces.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import type { DomainDeps } from '../context.js';
+import { AppError, ErrorCode } from '../errors.js';
+import { freeNameIn } from '../drive/free-name.js';
+import type { Space } from '../drive/spaces.js';
 import { moveAcross } from './space-move.js';
-import { fileMoved, filesDeleted, filesHidden, filesShown } from './album-effects.js';
+import { fileMoved, filesDeleted, filesHidden, filesShown } from '../albums/album-effects.js';
 
 /**
  * What one item of a job does, applied to the rows as the earlier items of the same job left them:

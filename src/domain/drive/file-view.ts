@@ -1,7 +1,7 @@
-import type { FileRow } from '../db/repositories/index.js';
-import { FileType } from '../media/types.js';
-import { iso } from './context.js';
-import type { Signer } from './signing.js';
+import type { FileRow } from '../../db/repositories/index.js';
+import { FileType } from '../../media/types.js';
+import { iso } from '../context.js';
+import type { Signer } from '../auth/signing.js';
 import { signedUrl } from './urls.js';
 
 /** The file object of decisions.md §6 (the parts that exist so far). */

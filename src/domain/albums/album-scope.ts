@@ -1,6 +1,6 @@
-import type { Repositories } from '../db/repositories/index.js';
-import { inRecycleBin, invalidParam, notFound, rules } from './errors.js';
-import { folderInSpace, type Space } from './spaces.js';
+import type { Repositories } from '../../db/repositories/index.js';
+import { inRecycleBin, invalidParam, notFound, rules } from '../errors.js';
+import { folderInSpace, type Space } from '../drive/spaces.js';
 
 export const MAX_SCOPE_DIRS = 30;
 export const SCOPE_DIR_RULE = { en: 'must list 1 to 30 distinct folder IDs', zh: '须为 1 到 30 个不重复的文件夹 ID' };

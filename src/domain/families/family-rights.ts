@@ -1,5 +1,5 @@
-import type { FileRow } from '../db/repositories/index.js';
-import type { Space } from './spaces.js';
+import type { FileRow } from '../../db/repositories/index.js';
+import type { Space } from '../drive/spaces.js';
 
 /**
  * decisions.md §7: in a family space a member changes only what it uploaded, and only the family

@@ -1,9 +1,9 @@
-import { newContainerId, newFileId } from '../ids.js';
+import { newContainerId, newFileId } from '../../ids.js';
 import { issuePair, type SessionInfo } from './auth.js';
-import type { DomainDeps } from './context.js';
+import type { DomainDeps } from '../context.js';
 import { hashPassword, normalizePhone } from './credentials.js';
-import { invalidParam } from './errors.js';
-import { createSpace } from './spaces.js';
+import { invalidParam } from '../errors.js';
+import { createSpace } from '../drive/spaces.js';
 
 export interface NewUser {
   userId: string;

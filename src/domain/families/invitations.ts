@@ -1,9 +1,9 @@
-import type { InvitationRow, Repositories } from '../db/repositories/index.js';
-import { iso, type DomainDeps } from './context.js';
-import { maskPhone, normalizePhone } from './credentials.js';
-import { AppError, ErrorCode, forbidden, invalidParam, limitReached, notFound, rules } from './errors.js';
+import type { InvitationRow, Repositories } from '../../db/repositories/index.js';
+import { iso, type DomainDeps } from '../context.js';
+import { maskPhone, normalizePhone } from '../auth/credentials.js';
+import { AppError, ErrorCode, forbidden, invalidParam, limitReached, notFound, rules } from '../errors.js';
 import { ownerOnly } from './families.js';
-import { familyByGroup } from './spaces.js';
+import { familyByGroup } from '../drive/spaces.js';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 export const InviteStatus = { Pending: 0, Accepted: 1, Declined: 2, Expired: 3 } as const;

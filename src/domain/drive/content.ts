@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { FileRow } from '../db/repositories/index.js';
-import type { ByteRange } from '../storage/blob-store.js';
-import { FileType } from '../media/types.js';
-import { fileVisibleTo } from './access.js';
-import type { Caller, DomainDeps } from './context.js';
-import { AppError, ErrorCode, inRecycleBin, invalidParam, notFound, unauthenticated } from './errors.js';
+import type { FileRow } from '../../db/repositories/index.js';
+import type { ByteRange } from '../../storage/blob-store.js';
+import { FileType } from '../../media/types.js';
+import { fileVisibleTo } from '../access.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { AppError, ErrorCode, inRecycleBin, invalidParam, notFound, unauthenticated } from '../errors.js';
 import { fileInSpace, type SpaceRef } from './files.js';
 import { resolveSpace } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';

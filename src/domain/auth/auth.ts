@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { newTokenHex } from '../ids.js';
-import type { Repositories } from '../db/repositories/index.js';
-import type { DomainDeps } from './context.js';
-import { AppError, ErrorCode, invalidParam, notFound, unauthenticated } from './errors.js';
+import { newTokenHex } from '../../ids.js';
+import type { Repositories } from '../../db/repositories/index.js';
+import type { DomainDeps } from '../context.js';
+import { AppError, ErrorCode, invalidParam, notFound, unauthenticated } from '../errors.js';
 import {
   hashToken,
   normalizePhone,

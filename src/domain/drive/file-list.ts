@@ -1,6 +1,6 @@
-import type { FileRow, FileSortColumn } from '../db/repositories/files.js';
-import type { Caller, DomainDeps } from './context.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import type { FileRow, FileSortColumn } from '../../db/repositories/files.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 import { toFileObject, type FileObject, urlContext } from './file-view.js';
 import type { SpaceRef } from './files.js';
 import { folderInSpace, resolveSpace, ROOT } from './spaces.js';

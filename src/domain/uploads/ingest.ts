@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import type { MediaInfo } from '../media/probe.js';
-import { BlobTooLargeError, type TempBlob } from '../storage/blob-store.js';
-import type { Caller, DomainDeps } from './context.js';
-import { AppError, ErrorCode, badRequest, invalidParam, nameTaken } from './errors.js';
-import { freeNameIn } from './free-name.js';
-import { folderInSpace, resolveSpace, type Space } from './spaces.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import type { MediaInfo } from '../../media/probe.js';
+import { BlobTooLargeError, type TempBlob } from '../../storage/blob-store.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { AppError, ErrorCode, badRequest, invalidParam, nameTaken } from '../errors.js';
+import { freeNameIn } from '../drive/free-name.js';
+import { folderInSpace, resolveSpace, type Space } from '../drive/spaces.js';
 import { scheduleThumbnails } from './thumbnails.js';
-import { folderCountsChanged } from './album-effects.js';
+import { folderCountsChanged } from '../albums/album-effects.js';
 
 /** Where received content becomes a file, and what the client said it would be. */
 export interface IngestTarget {

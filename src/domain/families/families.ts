@@ -1,11 +1,11 @@
-import type { FamilyRow, Repositories } from '../db/repositories/index.js';
-import { newContainerId, newFileId } from '../ids.js';
-import { iso, type DomainDeps } from './context.js';
-import { AppError, ErrorCode, forbidden, invalidParam, rules, spaceUnavailable } from './errors.js';
-import { freeNameIn } from './free-name.js';
-import { codePoints } from './names.js';
-import { createSpace, familyOfMember, personalSpace } from './spaces.js';
-import { spaceChanged } from './space-move.js';
+import type { FamilyRow, Repositories } from '../../db/repositories/index.js';
+import { newContainerId, newFileId } from '../../ids.js';
+import { iso, type DomainDeps } from '../context.js';
+import { AppError, ErrorCode, forbidden, invalidParam, rules, spaceUnavailable } from '../errors.js';
+import { freeNameIn } from '../drive/free-name.js';
+import { codePoints } from '../drive/names.js';
+import { createSpace, familyOfMember, personalSpace } from '../drive/spaces.js';
+import { spaceChanged } from '../jobs/space-move.js';
 
 /** Every family lives in one tenant: the server. */
 export const TENANT_ID = 'albumd';

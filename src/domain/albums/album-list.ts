@@ -1,9 +1,9 @@
-import type { AlbumRow } from '../db/repositories/index.js';
-import { AlbumKind, AlbumType } from './access.js';
-import { iso, type Caller, type DomainDeps } from './context.js';
-import { signedUrl } from './urls.js';
-import type { Signer } from './signing.js';
-import { notFound } from './errors.js';
+import type { AlbumRow } from '../../db/repositories/index.js';
+import { AlbumKind, AlbumType } from '../access.js';
+import { iso, type Caller, type DomainDeps } from '../context.js';
+import { signedUrl } from '../drive/urls.js';
+import type { Signer } from '../auth/signing.js';
+import { notFound } from '../errors.js';
 
 export interface AlbumItem {
   id: string;

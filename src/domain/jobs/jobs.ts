@@ -1,12 +1,12 @@
-import type { FileRow, Repositories } from '../db/repositories/index.js';
-import { FileType } from '../media/types.js';
-import type { Caller, DomainDeps } from './context.js';
-import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from './errors.js';
-import { freeNameIn } from './free-name.js';
-import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from './spaces.js';
+import type { FileRow, Repositories } from '../../db/repositories/index.js';
+import { FileType } from '../../media/types.js';
+import type { Caller, DomainDeps } from '../context.js';
+import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from '../errors.js';
+import { freeNameIn } from '../drive/free-name.js';
+import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from '../drive/spaces.js';
 import { spaceAmong } from './space-move.js';
-import { mayChange, mayTakeOut } from './family-rights.js';
-import { iso } from './context.js';
+import { mayChange, mayTakeOut } from '../families/family-rights.js';
+import { iso } from '../context.js';
 import { applyItems, deleteForever, moveToSpace, moveWithin, recycle, restore } from './job-apply.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;

@@ -7,6 +7,7 @@ import { MediaError } from '../src/media/errors.js';
 import { HeicDecoder } from '../src/media/heic-pool.js';
 import { DECODE_BUDGET, PIXEL_LIMIT } from '../src/media/limits.js';
 import { createRenderer, THUMBNAIL_SIZES } from '../src/media/thumbnails.js';
+import { peakRss, resetPeak } from '../test/helpers/media.js';
 
 /**
  * Thumbnails per second over 12-megapixel JPEGs through albumd's queue (s, m and l from each)
@@ -14,28 +15,6 @@ import { createRenderer, THUMBNAIL_SIZES } from '../src/media/thumbnails.js';
  * rate over HEIC files (decoded in the worker); and the peak memory of the renderer on the worst
  * image each format may be (each in a process of its own), against the stated bound.
  */
-/**
- * The process's peak RSS since `resetPeak`. Linux's VmHWM, which a process may reset; the
- * lifetime figure of resourceUsage().maxRSS would also count what a spawning parent had at fork.
- */
-function resetPeak(): void {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // Not Linux: peakRss falls back to the lifetime peak.
-  }
-}
-
-function peakRss(): number {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return process.resourceUsage().maxRSS * 1024;
-}
-
 if (process.env.ALBUMD_RENDER_CHILD) {
   // One render in this process, reporting how far its RSS rose above the warmed-up renderer's.
   const { file, mime } = JSON.parse(process.env.ALBUMD_RENDER_CHILD) as { file: string; mime: string };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { appForSuite, type Api, type TestApp, type TestUser } from './helpers/app.js';
+import { pngClaiming } from './helpers/media.js';
 import { MEDIA_REASONS, MediaError, mediaReason } from '../src/media/errors.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures');
@@ -31,25 +32,6 @@ async function corruptPng(): Promise<Buffer> {
   const bad = Buffer.from(png);
   for (let i = idat + 200; i < idat + 600; i++) bad[i] = bad[i]! ^ 0x5a;
   return bad;
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = ~0;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
-}
-
-/** A small PNG whose header claims `width`×`height`: what a decompression bomb shows before any pixel. */
-async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#884422' } }).png().toBuffer());
-  const ihdr = png.indexOf('IHDR');
-  png.writeUInt32BE(width, ihdr + 4);
-  png.writeUInt32BE(height, ihdr + 8);
-  png.writeUInt32BE(crc32(png.subarray(ihdr, ihdr + 17)), ihdr + 17);
-  return png;
 }
 
 describe('mediaError is a short reason, never a decoder message', () => {

@@ -9,6 +9,7 @@ import { MEDIA_REASONS, MediaError } from '../src/media/errors.js';
 import { HeicDecoder } from '../src/media/heic-pool.js';
 import { DECODE_BUDGET, PIXEL_LIMIT, decodeCost } from '../src/media/limits.js';
 import { createRenderer } from '../src/media/thumbnails.js';
+import { peakRss, pngClaiming, resetPeak } from './helpers/media.js';
 
 /**
  * Peak memory of the real thumbnail renderer on the worst images it accepts, each in a child
@@ -25,28 +26,6 @@ interface ChildReport {
   estimate: number;
   baseline: number;
   peak: number;
-}
-
-/**
- * The process's peak RSS since `resetPeak`. Linux's VmHWM, which a process may reset; the
- * lifetime figure of resourceUsage().maxRSS would also count what a spawning parent had at fork.
- */
-function resetPeak(): void {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-  } catch {
-    // Not Linux: peakRss falls back to the lifetime peak.
-  }
-}
-
-function peakRss(): number {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) * 1024;
-  } catch {
-    // Not Linux.
-  }
-  return process.resourceUsage().maxRSS * 1024;
 }
 
 async function renderInChild(): Promise<void> {
@@ -78,25 +57,6 @@ function measure(file: string, mime: string): Promise<ChildReport> {
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout) as ChildReport)),
     );
   });
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = ~0;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  return ~crc >>> 0;
-}
-
-/** A tiny PNG whose header claims `width`×`height`: a decompression bomb as its header shows it. */
-async function pngClaiming(width: number, height: number, interlaced = false): Promise<Buffer> {
-  const png = Buffer.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#884422' } }).png({ progressive: interlaced }).toBuffer());
-  const ihdr = png.indexOf('IHDR');
-  png.writeUInt32BE(width, ihdr + 4);
-  png.writeUInt32BE(height, ihdr + 8);
-  png.writeUInt32BE(crc32(png.subarray(ihdr, ihdr + 17)), ihdr + 17);
-  return png;
 }
 
 if (process.env.ALBUMD_RENDER_CHILD) {

@@ -7,7 +7,6 @@ import { createBlobStore } from './storage/blob-store.js';
 import { AppError } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
-import { serve } from './server.js';
 
 const USAGE = `usage:
   albumd serve                                   start the server (same as npm start)
@@ -42,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
     if (command === 'serve') {
+      // Loaded only here: the other commands start without the web server's modules.
+      const { serve } = await import('./server.js');
       await serve();
       return 0;
     }

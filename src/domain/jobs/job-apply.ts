@@ -13,14 +13,23 @@ import { fileMoved, filesDeleted, filesHidden, filesShown } from '../albums/albu
  */
 export type ItemStep = (repos: Repositories, row: FileRow) => Promise<Iterable<string>>;
 
+/** Each item's ancestors (nearest first), read once for a job's checks and its order. */
+export async function ancestryOf(repos: Repositories, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const ancestry = new Map<string, string[]>();
+  for (const id of ids) ancestry.set(id, await repos.files.ancestorIds(id));
+  return ancestry;
+}
+
+/** Whether an item lies inside another item of the same job (it goes where that one goes). */
+export const insideAnother = (ancestry: ReadonlyMap<string, readonly string[]>, id: string): boolean =>
+  (ancestry.get(id) ?? []).some((a) => ancestry.has(a));
+
 /**
  * Runs a step per item: ancestors before what they hold (so the outcome does not depend on the order
  * the items were named in), each against fresh rows, skipping what an earlier item covered.
  */
-export async function applyItems(repos: Repositories, ids: readonly string[], step: ItemStep): Promise<number> {
-  const depth = new Map<string, number>();
-  for (const id of ids) depth.set(id, (await repos.files.ancestorIds(id)).length);
-  const ordered = [...ids].sort((a, b) => depth.get(a)! - depth.get(b)!);
+export async function applyItems(repos: Repositories, ancestry: ReadonlyMap<string, readonly string[]>, step: ItemStep): Promise<number> {
+  const ordered = [...ancestry.keys()].sort((a, b) => ancestry.get(a)!.length - ancestry.get(b)!.length);
   const covered = new Set<string>();
   let applied = 0;
   for (const id of ordered) {

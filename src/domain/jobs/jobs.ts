@@ -7,7 +7,7 @@ import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, R
 import { spaceAmong } from './space-move.js';
 import { mayChange, mayTakeOut } from '../families/family-rights.js';
 import { iso } from '../context.js';
-import { applyItems, deleteForever, moveToSpace, moveWithin, recycle, restore } from './job-apply.js';
+import { ancestryOf, applyItems, deleteForever, insideAnother, moveToSpace, moveWithin, recycle, restore } from './job-apply.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
 export const ActionType = { Recycle: 201, Permanent: 202 } as const;
@@ -37,7 +37,7 @@ export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
   /** The checks of one file for one task; throws ItemFailure with the file's code. */
-  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined): Promise<FileRow> {
+  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined, inside: boolean): Promise<FileRow> {
     const row = await repos.files.findById(fileId);
     if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
     const action = input.actionType ?? ActionType.Recycle;
@@ -49,22 +49,22 @@ export function createJobService(deps: DomainDeps) {
     if (input.taskType === TaskType.Move) {
       if (row.recycled !== 0) fail(ErrorCode.InRecycleBin);
       if (row.file_type === FileType.Folder && (await repos.files.subtree(row.id)).some((r) => r.id === target!.id)) fail(ErrorCode.InvalidParameter);
-      if (row.parent_id !== target!.id && (await freeNameIn(repos, target!.id, row.name)) !== row.name) fail(ErrorCode.NameTaken);
+      // Inside another item of the job it goes along with that one, not into the target itself.
+      if (!inside && row.parent_id !== target!.id && (await freeNameIn(repos, target!.id, row.name)) !== row.name) fail(ErrorCode.NameTaken);
     }
     return row;
   }
 
   /** Every item against the state the earlier items left (job-apply.ts); returns how many acted. */
-  function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, rows: FileRow[], target: FileRow | undefined, t: number): Promise<number> {
-    const ids = rows.map((r) => r.id);
+  function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, items: Map<string, string[]>, target: FileRow | undefined, t: number): Promise<number> {
     const action = input.actionType ?? ActionType.Recycle;
     switch (input.taskType) {
       case TaskType.Delete:
-        return applyItems(repos, ids, action === ActionType.Recycle ? (r, row) => recycle(r, row, t) : (r, row) => deleteForever(r, space, row, t));
+        return applyItems(repos, items, action === ActionType.Recycle ? (r, row) => recycle(r, row, t) : (r, row) => deleteForever(r, space, row, t));
       case TaskType.Restore:
-        return applyItems(repos, ids, (r, row) => restore(r, space, row, t));
+        return applyItems(repos, items, (r, row) => restore(r, space, row, t));
       case TaskType.Move:
-        return applyItems(repos, ids, dest === space ? (r, row) => moveWithin(r, row, target!, t) : (r, row) => moveToSpace(deps, r, dest, row, target!, t));
+        return applyItems(repos, items, dest === space ? (r, row) => moveWithin(r, row, target!, t) : (r, row) => moveToSpace(deps, r, dest, row, target!, t));
       default:
         return emptyBin(repos, space, t);
     }
@@ -74,7 +74,10 @@ export function createJobService(deps: DomainDeps) {
     const roots = await repos.files.recycledRoots(space.containerId);
     return applyItems(
       repos,
-      roots.map((r) => r.id),
+      await ancestryOf(
+        repos,
+        roots.map((r) => r.id),
+      ),
       (r, row) => deleteForever(r, space, row, t),
     );
   }
@@ -108,9 +111,10 @@ export function createJobService(deps: DomainDeps) {
         const target = moving ? await folderInSpace(repos, dest, input.dstFolder || ROOT, 'taskInfo.dstFolderId') : undefined;
         const rows: FileRow[] = [];
         const failures: FailEntry[] = [];
+        const ancestry = await ancestryOf(repos, needsFiles ? input.fileIds : []);
         for (const fileId of needsFiles ? input.fileIds : []) {
           try {
-            rows.push(await check(repos, space, dest, caller.userId, input, fileId, target));
+            rows.push(await check(repos, space, dest, caller.userId, input, fileId, target, insideAnother(ancestry, fileId)));
           } catch (error) {
             if (!(error instanceof ItemFailure)) throw error;
             failures.push({ fileId, code: error.code });
@@ -118,7 +122,7 @@ export function createJobService(deps: DomainDeps) {
         }
         if (failures.length > 0) throw new AppError(failures[0]!.code, undefined, failures);
         const t = now();
-        const applied = await apply(repos, space, dest, input, rows, target, t);
+        const applied = await apply(repos, space, dest, input, ancestry, target, t);
         await repos.jobs.insert({
           id: jobId,
           user_id: caller.userId,

@@ -154,6 +154,21 @@ describe('jobs naming a folder and its content together', () => {
     await assertConsistent(t);
   });
 
+  test("a member may not recycle a folder holding another member's file; the owner may", async () => {
+    const member = await t.newUser('member');
+    const m = familyClient(t, member);
+    await m.join(o, f);
+    const folder = String((await m.fmkdir(f, `M${(n += 1)}`)).body.id);
+    await m.fupload(f, 'mine.jpg', photo(), folder);
+    const theirs = String((await o.fupload(f, 'theirs.jpg', photo(), folder)).body.id);
+    expectError(await m.fjob(f, 2, [folder]), 400, 13000410);
+    const inside = (await m.flist(f, { parentFileId: folder })).body.files as { id: string }[];
+    assert.equal(inside.length, 2, 'nothing was recycled');
+    assert.ok(inside.some((x) => x.id === theirs));
+    assert.equal((await o.fjob(f, 2, [folder])).status, 200);
+    await assertConsistent(t);
+  });
+
   test('a file named twice in one job is refused and nothing changes', async () => {
     const l = await layout();
     expectError(await o.job(2, [l.x, l.x], { actionType: 202 }), 400, 13000102);

@@ -62,5 +62,30 @@ describe('automatic names', () => {
       assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
       assert.ok(t);
     });
+
+    test('names with the highest code point after the stem still find their free name', async () => {
+      const name = `${'A'.repeat(233)}\u{10FFFF}B.jpg`;
+      const first = await api.upload(name, Buffer.from('one'));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(first.body.fileName, name);
+      const second = await api.upload(name, Buffer.from('two'));
+      assert.equal(second.status, 200, JSON.stringify(second.body));
+      assert.notEqual(second.body.fileName, name);
+      const folder = await api.mkdir(name);
+      assert.equal(folder.status, 400, JSON.stringify(folder.body));
+      assert.equal(folder.body.code, 13000405);
+    });
+
+    test('a lone surrogate is not a name: refused before it could be stored as another', async () => {
+      // JSON carries a lone surrogate as an escape (a URL query cannot: it decodes to U+FFFD).
+      for (const bad of ['a\ud800.jpg', 'b\udc00', 'c\ud800']) {
+        const r = await api.call('POST', '/koodrive/ose/v1/files/create', { fileName: bad, parentFolder: ['root'], containerId: u.containerId, length: 1 });
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.equal(r.body.code, 13000102);
+        const m = await api.mkdir(bad);
+        assert.equal(m.body.code, 13000102);
+      }
+      assert.equal((await api.upload('ok 😀.jpg', Buffer.from('pair'))).status, 200, 'a surrogate pair is a character');
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
@@ -117,6 +118,72 @@ describe('uploads under concurrency', () => {
       t.config.drive.quotaBytes = 0;
     }
     await assertConsistent(t);
+  });
+
+  test('uploads under way count against the quota; refused bytes leave the disk at once', async () => {
+    const used = Number((await t.store.read.containers.findById(u.containerId))!.used_bytes);
+    t.config.drive.quotaBytes = used + 1_000_000;
+    const stored = (): number => fs.readdirSync(path.join(t.dataDir, 'blobs'), { recursive: true }).filter((f) => /[0-9a-f]{64}$/.test(String(f))).length;
+    try {
+      const first = await create({ fileName: 'pending-1.bin', length: 400_000 });
+      const second = await create({ fileName: 'pending-2.bin', length: 400_000 });
+      assert.equal(first.status, 200);
+      assert.equal(second.status, 200);
+      expectError(await create({ fileName: 'pending-3.bin', length: 400_000 }), 400, 13000311);
+      // A body without a length (chunked) stops at the room left, and its bytes do not stay.
+      const before = stored();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `${V1}/files/upload?${new URLSearchParams({ fileName: 'chunked.bin', containerId: u.containerId, parentFolder: 'root' })}`,
+        headers: { ...api.headers(), 'content-type': 'application/octet-stream' },
+        payload: Readable.from((function* () {
+          for (let i = 0; i < 40; i++) yield randomBytes(100_000);
+        })()),
+      });
+      expectError({ status: res.statusCode, body: res.json(), headers: res.headers }, 400, 13000311);
+      // A body that fits the room but not the quota's reservations is refused when it becomes a file.
+      const fits = randomBytes(300_000);
+      t.config.drive.quotaBytes = used + 250_000 + 10;
+      expectError(await api.upload('over.bin', fits), 400, 13000311);
+      assert.equal(stored(), before, 'no refused content kept');
+      assert.deepEqual(fs.readdirSync(path.join(t.dataDir, 'blobs', 'tmp')), []);
+    } finally {
+      t.config.drive.quotaBytes = 0;
+    }
+    await assertConsistent(t);
+  });
+
+  test('a refused upload still sending its body reads the refusal, not a reset connection', async () => {
+    const limit = t.config.drive.maxFileSize;
+    t.config.drive.maxFileSize = 100_000;
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const answer = await new Promise<{ status: number; body: { code: number } }>((resolve, reject) => {
+        const query = new URLSearchParams({ fileName: 'too-big.bin', containerId: u.containerId, parentFolder: 'root' });
+        const req = http.request(`${address}${V1}/files/upload?${query}`, { method: 'POST', headers: { ...api.headers(), 'content-type': 'application/octet-stream' } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(text) as { code: number } }));
+        });
+        req.on('error', reject);
+        // Four megabytes, chunked, sent on after the server has refused.
+        const chunk = randomBytes(64 * 1024);
+        let sent = 0;
+        const more = (): void => {
+          while (sent < 64) {
+            sent += 1;
+            if (!req.write(chunk)) return void req.once('drain', more);
+          }
+          req.end();
+        };
+        more();
+      });
+      assert.equal(answer.status, 400);
+      assert.equal(answer.body.code, 13000102);
+    } finally {
+      t.config.drive.maxFileSize = limit;
+      await t.app.server.close();
+    }
   });
 
   test("a rapid upload takes the shooting time from the bytes only; without one, the new file's createdTime", async () => {

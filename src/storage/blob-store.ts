@@ -29,8 +29,12 @@ export interface BlobStore {
   discardUpload(uploadId: string): Promise<void>;
   /** Joins temporary blobs (upload parts) into one, in order, hashing on the way. */
   concat(parts: readonly TempBlob[]): Promise<TempBlob>;
-  /** Makes the temporary blob the stored content of its sha256 (fsync, rename, directory fsync). */
-  commit(temp: TempBlob): Promise<void>;
+  /**
+   * Makes the content durable under its sha256; true when this stored it anew (false: it was there
+   * already). A kept upload part stays where it is (linked, not moved), so a complete cut short by a
+   * crash can be done again from the same parts.
+   */
+  commit(temp: TempBlob): Promise<boolean>;
   discard(temp: TempBlob): Promise<void>;
   exists(sha256: string): Promise<boolean>;
   /** The stored bytes, or a range of them. */

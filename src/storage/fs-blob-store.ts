@@ -47,6 +47,28 @@ const ignoreMissing = (error: NodeJS.ErrnoException): undefined => {
   throw error;
 };
 
+/**
+ * Like pipeline(source, hasher, out), except that a failure on our side (too large, disk full) leaves
+ * the source alive and drains it: a client still sending then reads our answer instead of a reset
+ * connection. The source's own failure (the client went away) still fails the receive.
+ */
+async function drawFrom(source: Readable, hasher: Transform, out: fs.WriteStream): Promise<void> {
+  const forward = (error: Error): void => {
+    hasher.destroy(error);
+  };
+  source.once('error', forward);
+  source.pipe(hasher);
+  try {
+    await pipeline(hasher, out);
+  } catch (error) {
+    source.unpipe(hasher);
+    source.resume();
+    throw error;
+  } finally {
+    source.off('error', forward);
+  }
+}
+
 /** A directory's names in order; none when it does not exist (yet, or any more). */
 function sortedDirSync(dir: string): string[] {
   try {
@@ -81,7 +103,7 @@ export function createFsBlobStore(dataDir: string): BlobStore {
     const hasher = hashing(maxBytes);
     const out = fs.createWriteStream(target, { flags: 'wx', mode: 0o600 });
     try {
-      if (sources.length === 1) await pipeline(sources[0]!, hasher, out);
+      if (sources.length === 1) await drawFrom(sources[0]!, hasher, out);
       else {
         hasher.pipe(out);
         const done = new Promise<void>((resolve, reject) => {
@@ -122,18 +144,21 @@ export function createFsBlobStore(dataDir: string): BlobStore {
 
     async commit(temp) {
       const target = finalPath(temp.sha256);
+      const part = path.dirname(path.dirname(temp.path)) === partsDir;
       if (fs.existsSync(target)) {
         // The same content is already stored once: keep that copy, marked as just written, so the
         // sweep's grace period protects it as it would a new copy until the commit references it.
-        await fsp.rm(temp.path, { force: true });
+        if (!part) await fsp.rm(temp.path, { force: true });
         const now = new Date();
         await fsp.utimes(target, now, now).catch(() => undefined);
-        return;
+        return false;
       }
       const dir = path.dirname(target);
       await fsp.mkdir(dir, { recursive: true });
-      await fsp.rename(temp.path, target);
+      if (part) await fsp.link(temp.path, target).catch(() => fsp.copyFile(temp.path, target));
+      else await fsp.rename(temp.path, target);
       await fsyncPath(dir);
+      return true;
     },
 
     async discard(temp) {

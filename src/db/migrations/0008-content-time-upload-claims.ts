@@ -24,6 +24,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Earlier rows kept no trace of where take_time came from; one that differs from createdTime was read from the bytes.
   await sql`update files set media_time = take_time where take_time is not null and take_time <> created_time`.execute(db);
   await db.schema.alterTable('uploads').addColumn('completing_at', 'bigint').execute();
+  // Uploads under way count against their space's quota.
+  await db.schema.createIndex('uploads_container').on('uploads').columns(['container_id', 'expires_at']).execute();
   await sql`update files set media_error = 'unreadable media' where media_error is not null and media_error not in (${sql.join(REASONS)})`.execute(db);
 }
 

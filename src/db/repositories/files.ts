@@ -24,6 +24,20 @@ export const ALBUM_FILE_COLUMNS = [
 ] as const;
 export type AlbumFileRow = Pick<FileRow, (typeof ALBUM_FILE_COLUMNS)[number]>;
 
+/**
+ * The first string after every string that starts with `prefix`, in code point order (which is the
+ * byte order of UTF-8, SQLite's and PostgreSQL's "C" order): its last character one higher, a
+ * surrogate range skipped; none when every character is the highest.
+ */
+export function after(prefix: string): string | undefined {
+  const chars = Array.from(prefix);
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) return chars.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}
+
 /** Deeper than any real tree: a cycle (which the checker reports) cannot make a walk endless. */
 const MAX_DEPTH = 10_000;
 
@@ -205,7 +219,7 @@ export function filesRepository(runner: QueryRunner) {
         .where('parent_id', '=', parentId)
         .where('recycled', '=', 0)
         .where('name', '>=', prefix)
-        .where('name', '<', `${prefix}\u{10FFFF}`)
+        .$if(after(prefix) !== undefined, (q) => q.where('name', '<', after(prefix)!))
         .execute();
       return rows.map((r) => r.name);
     },

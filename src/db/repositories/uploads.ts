@@ -18,11 +18,17 @@ export function uploadsRepository(runner: QueryRunner) {
       return db.selectFrom('upload_parts').selectAll().where('upload_id', '=', uploadId).orderBy('part_number').execute();
     },
     /**
-     * Records a received part unless the upload is gone or being completed (then `undefined`: the
+     * Records a received part unless the upload is gone or being completed (a claim before
+     * `claimsBefore` is a stopped process's and holds nothing; then `undefined`: the
      * caller drops the bytes). `replaced` is the part it takes the place of, whose bytes can go.
      */
-    async putPart(part: UploadPartRow): Promise<{ replaced?: UploadPartRow } | undefined> {
-      const open = await db.selectFrom('uploads').select('id').where('id', '=', part.upload_id).where('completing_at', 'is', null).executeTakeFirst();
+    async putPart(part: UploadPartRow, claimsBefore: number): Promise<{ replaced?: UploadPartRow } | undefined> {
+      const open = await db
+        .selectFrom('uploads')
+        .select('id')
+        .where('id', '=', part.upload_id)
+        .where((eb) => eb.or([eb('completing_at', 'is', null), eb('completing_at', '<', claimsBefore)]))
+        .executeTakeFirst();
       if (!open) return undefined;
       const old = await db
         .selectFrom('upload_parts')
@@ -44,7 +50,7 @@ export function uploadsRepository(runner: QueryRunner) {
     },
     /**
      * Takes an upload for completion: only one caller gets it (a claim older than `staleBefore` is
-     * from a process that died mid-way and may be taken again). From then on its parts do not change.
+     * from a process that stopped mid-way and may be taken again). From then on its parts do not change.
      */
     claim(id: string, at: number, staleBefore: number): Promise<UploadRow | undefined> {
       return db
@@ -55,12 +61,29 @@ export function uploadsRepository(runner: QueryRunner) {
         .returningAll()
         .executeTakeFirst();
     },
+    /** Bytes announced by the uploads into a space that have not expired (what they may still add). */
+    async pendingBytes(containerId: string, now: number): Promise<number> {
+      const row = await db
+        .selectFrom('uploads')
+        .select((eb) => eb.fn.sum<number | string | null>('length').as('n'))
+        .where('container_id', '=', containerId)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
     async delete(id: string): Promise<void> {
       await db.deleteFrom('upload_parts').where('upload_id', '=', id).execute();
       await db.deleteFrom('uploads').where('id', '=', id).execute();
     },
-    async expiredBefore(time: number, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom('uploads').select('id').where('expires_at', '<', time).where('completing_at', 'is', null).limit(limit).execute();
+    /** Uploads expired by `time` that no complete holds (a claim before `claimsBefore` holds nothing). */
+    async expiredBefore(time: number, claimsBefore: number, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('uploads')
+        .select('id')
+        .where('expires_at', '<', time)
+        .where((eb) => eb.or([eb('completing_at', 'is', null), eb('completing_at', '<', claimsBefore)]))
+        .limit(limit)
+        .execute();
       return rows.map((r) => r.id);
     },
   };

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { newFileId } from '../../ids.js';
 import type { FileRow, Repositories } from '../../db/repositories/index.js';
-import { checkRoomFor, ingest, receiveBody } from '../uploads/ingest.js';
+import { checkRoomFor, ingest, receiveBody, roomIn } from '../uploads/ingest.js';
 import type { Caller, DomainDeps } from '../context.js';
 import { invalidParam, notFound } from '../errors.js';
 import { toFileObject, type FileObject, type UrlContext, urlContext } from './file-view.js';
@@ -51,8 +51,9 @@ export function createFileService(deps: DomainDeps) {
       await folderInSpace(store.read, space, parentRef, 'parentFolder');
       if (input.length !== undefined) await checkRoomFor(deps, space, input.length);
 
-      // A request without a body uploads an empty file.
-      const temp = await receiveBody(deps, body ?? Readable.from([]), deps.drive.maxFileSize);
+      // A request without a body uploads an empty file; one without a length (chunked) stops at the room left.
+      const room = await roomIn(deps, space);
+      const temp = await receiveBody(deps, body ?? Readable.from([]), room.maxBytes, undefined, room.overflow);
       const row = await ingest(deps, caller, { ...input, parentRef, createdTime, fileId: newFileId() }, temp, input);
       return toFileObject(row, urlsFor(caller));
     },

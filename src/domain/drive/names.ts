@@ -1,6 +1,10 @@
 import { invalidParam, rules, type AppError } from '../errors.js';
 
 const CONTROL = /\p{Cc}/u;
+/** Half of a surrogate pair alone: not a character, and the database would store something else. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const wellFormed = (value: string): boolean => !LONE_SURROGATE.test(value);
 const FORBIDDEN_IN_FILE_NAMES = /[<>|:"*?/\\]/;
 
 export const codePoints = (s: string): number => {
@@ -13,6 +17,7 @@ function commonNameProblem(field: string, value: string, min: number, max: numbe
   const length = codePoints(value);
   if (length < min || length > max) return invalidParam(field, rules.length(min, max));
   if (CONTROL.test(value)) return invalidParam(field, { en: 'must not contain control characters', zh: '不得包含控制字符' });
+  if (!wellFormed(value)) return invalidParam(field, { en: 'must be valid Unicode text', zh: '须为有效的 Unicode 文本' });
   if (value.trim() === '') return invalidParam(field, { en: 'must not be only white space', zh: '不得只含空白' });
   return undefined;
 }

@@ -3,7 +3,7 @@ import { newContainerId, newFileId } from '../../ids.js';
 import { iso, type DomainDeps } from '../context.js';
 import { AppError, ErrorCode, forbidden, invalidParam, rules, spaceUnavailable } from '../errors.js';
 import { freeNameIn } from '../drive/free-name.js';
-import { codePoints } from '../drive/names.js';
+import { codePoints, wellFormed } from '../drive/names.js';
 import { createSpace, familyOfMember, personalSpace } from '../drive/spaces.js';
 import { spaceChanged } from '../jobs/space-move.js';
 
@@ -47,6 +47,7 @@ export function checkFamilyName(field: string, value: string): void {
     throw invalidParam(field, { en: 'must not contain < > | : * ? " / or control characters', zh: '不得包含 < > | : * ? " / 或控制字符' });
   }
   if (PICTOGRAPHIC.test(value)) throw invalidParam(field, { en: 'must not contain emoji', zh: '不得包含表情符号' });
+  if (!wellFormed(value)) throw invalidParam(field, { en: 'must be valid Unicode text', zh: '须为有效的 Unicode 文本' });
   if (/^\.+$/.test(value)) throw invalidParam(field, { en: 'must not be only dots', zh: '不得只含点' });
   if (value.trim() === '') throw invalidParam(field, { en: 'must not be only white space', zh: '不得只含空白' });
 }

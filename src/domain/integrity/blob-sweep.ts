@@ -8,6 +8,9 @@ import type { KeyedLock } from '../keyed-lock.js';
  */
 export const BLOB_GRACE_MS = 3600_000;
 
+/** How often the server sweeps: what the sweep may remove can linger up to grace + this. */
+export const SWEEP_EVERY_MS = 3600_000;
+
 export interface SweepReport {
   tempRemoved: number;
   unreferencedRemoved: number;
@@ -16,6 +19,8 @@ export interface SweepReport {
   countsRepaired: number;
   /** Candidates left alone: held, or written within the grace period. */
   kept: number;
+  /** Part directories of uploads that no longer exist. */
+  partsRemoved: number;
 }
 
 /**
@@ -141,7 +146,7 @@ export function createBlobSweeper(deps: DomainDeps) {
      *   start-up, the start time (nothing earlier is being written by this process)
      */
     async sweep(graceMs = BLOB_GRACE_MS, tempBefore = now() - graceMs): Promise<SweepReport> {
-      const report: SweepReport = { tempRemoved: await blobs.cleanTemp(tempBefore), unreferencedRemoved: 0, orphansRemoved: 0, countsRepaired: 0, kept: 0 };
+      const report: SweepReport = { tempRemoved: await blobs.cleanTemp(tempBefore), unreferencedRemoved: 0, orphansRemoved: 0, countsRepaired: 0, kept: 0, partsRemoved: 0 };
       const limit = now() - graceMs;
       const tally = (outcomes: Outcome[], removed: 'unreferencedRemoved' | 'orphansRemoved') => {
         for (const outcome of outcomes) {
@@ -175,6 +180,14 @@ export function createBlobSweeper(deps: DomainDeps) {
         if (suspects.length >= BATCH * 5) await flush();
       }
       await flush();
+
+      // Parts of uploads that are gone (a crash between forgetting the upload and removing its
+      // parts): nothing can complete them any more.
+      for await (const { uploadId, mtimeMs } of blobs.listUploads()) {
+        if (mtimeMs > limit || (await store.read.uploads.find(uploadId))) continue;
+        await blobs.discardUpload(uploadId);
+        report.partsRemoved += 1;
+      }
       return report;
     },
   };

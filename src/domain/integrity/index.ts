@@ -5,7 +5,7 @@ import type { BlobStore } from '../../storage/blob-store.js';
 import { FileType } from '../../media/types.js';
 import { AlbumKind, AlbumType } from '../access.js';
 import { kindTypes } from '../albums/album-effects.js';
-import { BLOB_GRACE_MS } from './blob-sweep.js';
+import { BLOB_GRACE_MS, SWEEP_EVERY_MS } from './blob-sweep.js';
 import { checkAlbums } from './album-checks.js';
 import { checkContent } from './content-checks.js';
 import { errorsOf, Findings, type Finding, type IntegrityReport } from './findings.js';
@@ -31,7 +31,10 @@ export interface CheckOptions {
   repair?: boolean;
   /** Read every referenced blob and compare its sha256 (streamed). */
   verifyHashes?: boolean;
-  /** Stored content and upload parts younger than this are not orphans yet (default: the sweep's). */
+  /**
+   * Stored content and upload parts younger than this are not orphans yet (default: the sweep's
+   * grace plus its interval: until then the next sweep may simply not have come yet).
+   */
   graceMs?: number;
   /** Findings listed per check (default 1000); the rest are counted as "more". */
   limit?: number;
@@ -76,7 +79,7 @@ export function createIntegrityChecker(deps: { store: Store; blobs?: BlobStore |
         const read = integrityOf(store.read);
         storage = await checkStorage(read, (shas) => store.read.blobs.knownAmong(shas), blobs, found, db.rowless, {
           verifyHashes: options.verifyHashes ?? false,
-          graceMs: options.graceMs ?? BLOB_GRACE_MS,
+          graceMs: options.graceMs ?? BLOB_GRACE_MS + SWEEP_EVERY_MS,
           now: now(),
           fileSizes: db.fileSizes,
         });

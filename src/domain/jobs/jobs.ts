@@ -45,6 +45,10 @@ export function createJobService(deps: DomainDeps) {
     if (guarded && !mayChange(space, userId, input.taskType === TaskType.Delete && action === ActionType.Permanent, row)) fail(ErrorCode.Forbidden);
     if (input.taskType === TaskType.Move && dest !== space && !mayTakeOut(space, userId, await repos.files.subtree(row.id))) fail(ErrorCode.Forbidden);
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle && row.recycled !== 0) fail(ErrorCode.InRecycleBin);
+    // Recycling a folder recycles what it holds: a member may not hide another member's files that way.
+    if (input.taskType === TaskType.Delete && action === ActionType.Recycle && !mayTakeOut(space, userId, (await repos.files.subtree(row.id)).filter((r) => r.recycled === 0))) {
+      fail(ErrorCode.Forbidden);
+    }
     if (input.taskType === TaskType.Restore && row.recycled_with !== row.id) fail(ErrorCode.InvalidParameter);
     if (input.taskType === TaskType.Move) {
       if (row.recycled !== 0) fail(ErrorCode.InRecycleBin);

@@ -23,7 +23,7 @@ export interface IngestTarget {
 
 const maxSizeRule = (max: number) => ({ en: `must be at most ${max} bytes`, zh: `最大 ${max} 字节` });
 
-async function quotaLeft(deps: Pick<DomainDeps, 'drive'>, space: Space, repos: Repositories): Promise<number> {
+export async function quotaLeft(deps: Pick<DomainDeps, 'drive'>, space: Space, repos: Repositories): Promise<number> {
   if (deps.drive.quotaBytes === 0) return Number.MAX_SAFE_INTEGER;
   const container = await repos.containers.findById(space.containerId);
   return deps.drive.quotaBytes - Number(container?.used_bytes ?? 0);
@@ -35,12 +35,28 @@ export async function checkRoomFor(deps: DomainDeps, space: Space, length: numbe
   if (length > (await quotaLeft(deps, space, deps.store.read))) throw new AppError(ErrorCode.QuotaExceeded);
 }
 
+/**
+ * How many bytes an upload of unknown length may send into a space: the file size limit, or less
+ * when the quota leaves less (then going over is a quota error, found while the bytes arrive).
+ */
+export async function roomIn(deps: DomainDeps, space: Space): Promise<{ maxBytes: number; overflow: () => AppError }> {
+  const left = Math.max(0, await quotaLeft(deps, space, deps.store.read));
+  if (left < deps.drive.maxFileSize) return { maxBytes: left, overflow: () => new AppError(ErrorCode.QuotaExceeded) };
+  return { maxBytes: deps.drive.maxFileSize, overflow: () => invalidParam('file', maxSizeRule(deps.drive.maxFileSize)) };
+}
+
 /** Streams a request body into the blob store; a client that goes away is its own failure. */
-export async function receiveBody(deps: DomainDeps, body: Readable, maxBytes: number, holdFor?: string): Promise<TempBlob> {
+export async function receiveBody(
+  deps: DomainDeps,
+  body: Readable,
+  maxBytes: number,
+  holdFor?: string,
+  overflow: () => AppError = () => invalidParam('file', maxSizeRule(maxBytes)),
+): Promise<TempBlob> {
   try {
     return await deps.blobs.receive(body, maxBytes, holdFor);
   } catch (error) {
-    if (error instanceof BlobTooLargeError) throw invalidParam('file', maxSizeRule(maxBytes));
+    if (error instanceof BlobTooLargeError) throw overflow();
     // The disk's failures are ours (500); anything else is the client stopping mid-body.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOSPC' || code === 'EIO' || code === 'EROFS') throw error;
@@ -67,8 +83,15 @@ export async function ingest(
     }
     const media = await deps.probe(temp.path);
     const row = await deps.blobLocks.with(temp.sha256, async () => {
-      await blobs.commit(temp);
-      return store.write((repos) => addContentFile(deps, repos, caller, target, temp, media));
+      const stored = await blobs.commit(temp);
+      try {
+        return await store.write((repos) => addContentFile(deps, repos, caller, target, temp, media));
+      } catch (error) {
+        // Refused (quota, name, space) or failed: bytes this upload stored anew go now, not at the
+        // next sweep, so refused uploads cannot fill the disk. Under the lock, nothing else took them.
+        if (stored) await blobs.remove(temp.sha256);
+        throw error;
+      }
     });
     scheduleThumbnails(deps, row.sha256!, row.mime_type, row.file_type);
     return row;

@@ -8,7 +8,7 @@ import { toFileObject, type FileObject, urlContext } from '../drive/file-view.js
 import { SHA256 } from '../drive/files.js';
 import { parseTime } from '../drive/folders.js';
 import { freeNameIn } from '../drive/free-name.js';
-import { addContentFile, checkRoomFor, ingest, mediaOf, receiveBody } from './ingest.js';
+import { addContentFile, checkRoomFor, ingest, mediaOf, quotaLeft, receiveBody } from './ingest.js';
 import { checkFileName, codePoints } from '../drive/names.js';
 import { familySpaceByShareFolder, folderInSpace, resolveSpace, ROOT } from '../drive/spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from '../drive/urls.js';
@@ -19,8 +19,6 @@ export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;
 const UPLOAD_TTL_MS = 24 * 3600_000;
 const MAX_PARTS = 10_000;
-/** A claim this old is from a process that stopped mid-complete: the upload may be completed again. */
-const CLAIM_STALE_MS = 3600_000;
 
 export interface CreateUploadInput {
   fileName: string;
@@ -58,6 +56,10 @@ export function createMultipartService(deps: DomainDeps) {
   const { store, now, signer, blobs } = deps;
   // Completes of one upload in this process wait for each other; the claim in the database decides.
   const completing = new KeyedLock();
+  // One server process writes a SQLite database: a claim older than this process is from one that
+  // stopped mid-complete (a crash, a cut shutdown), and the upload may be completed again.
+  // (Several instances on one database will need claims tied to a live lease instead.)
+  const startedAt = now();
 
   const partUrl = (caller: Caller, upload: UploadRow, partNumber: number): string =>
     signedUrl(signer, caller.origin, 'part', upload.file_id, caller.userId, now(), `${upload.id}:${partNumber}`);
@@ -171,7 +173,13 @@ export function createMultipartService(deps: DomainDeps) {
         created_at: t,
         completing_at: null,
       };
-      await store.write((repos) => repos.uploads.insert(upload));
+      await store.write(async (repos) => {
+        // Uploads under way count against the quota: parts take disk before any file exists.
+        if (deps.drive.quotaBytes > 0 && input.length + (await repos.uploads.pendingBytes(space.containerId, t)) > (await quotaLeft(deps, space, repos))) {
+          throw new AppError(ErrorCode.QuotaExceeded);
+        }
+        await repos.uploads.insert(upload);
+      });
       return {
         fileId,
         uploadId: upload.id,
@@ -205,7 +213,7 @@ export function createMultipartService(deps: DomainDeps) {
       const temp = await receiveBody(deps, body, part.partSize, upload.id).catch(async (error: unknown) => {
         // An upload completed or discarded meanwhile takes its parts directory with it: the part has no upload.
         const still = await store.read.uploads.find(upload.id);
-        if (!still || still.completing_at !== null) throw notFound();
+        if (!still || (still.completing_at !== null && Number(still.completing_at) >= startedAt)) throw notFound();
         throw error instanceof AppError && error.code === ErrorCode.InvalidParameter ? integrity() : error;
       });
       if (temp.size !== part.partSize) {
@@ -213,7 +221,7 @@ export function createMultipartService(deps: DomainDeps) {
         throw integrity();
       }
       const recorded = await store.write((repos) =>
-        repos.uploads.putPart({ upload_id: upload.id, part_number: part.partNumber, size: temp.size, sha256: temp.sha256, path: temp.path }),
+        repos.uploads.putPart({ upload_id: upload.id, part_number: part.partNumber, size: temp.size, sha256: temp.sha256, path: temp.path }, startedAt),
       );
       if (!recorded) {
         // Completed or discarded while these bytes arrived: they belong to no upload any more.
@@ -238,10 +246,16 @@ export function createMultipartService(deps: DomainDeps) {
         if (input.containerId !== upload.container_id) throw notFound();
         const t = now();
         const claimed = await store.write(async (repos) => {
-          const row = await repos.uploads.claim(upload.id, t, t - CLAIM_STALE_MS);
+          // A complete that made the file and then stopped before tidying up: the file is the answer.
+          if (await repos.files.findById(upload.file_id)) return { done: true as const };
+          const row = await repos.uploads.claim(upload.id, t, startedAt);
           return row ? { row, parts: await repos.uploads.parts(row.id) } : undefined;
         });
         if (!claimed) throw notFound();
+        if ('done' in claimed) {
+          await discard(upload);
+          return alreadyCompleted(caller, input);
+        }
         try {
           return await assemble(caller, claimed.row, claimed.parts);
         } finally {
@@ -253,7 +267,7 @@ export function createMultipartService(deps: DomainDeps) {
     /** Drops uploads unfinished after 24 h, with their parts. */
     async expire(): Promise<number> {
       let removed = 0;
-      for (const id of await store.read.uploads.expiredBefore(now(), 1000)) {
+      for (const id of await store.read.uploads.expiredBefore(now(), startedAt, 1000)) {
         await store.write((repos) => repos.uploads.delete(id));
         await blobs.discardUpload(id);
         removed += 1;

@@ -6,16 +6,17 @@ import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
-import { BLOB_GRACE_MS, type SweepReport } from './domain/integrity/blob-sweep.js';
+import { BLOB_GRACE_MS, SWEEP_EVERY_MS, type SweepReport } from './domain/integrity/blob-sweep.js';
 import { AppError, ErrorCode } from './domain/errors.js';
 import { domainDeps } from './runtime.js';
 import { leaseWorkerId } from './worker-lease.js';
+import { stdoutDestination } from './log-destination.js';
 import { registerAuthGate, traceIdOf } from './http/auth.js';
 import { registerBodyParsers, registerEmptyBodyDefault } from './http/json.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerNotFound } from './http/not-found.js';
 import { timeoutOptions, watchIdleSockets } from './http/connections.js';
-import { answerExpectation, clientErrorHandler, frameworkErrors } from './http/raw-errors.js';
+import { answerExpectation, clientErrorHandler, frameworkErrors, refuseConnect, registerHostCheck } from './http/raw-errors.js';
 import { registerByteHeaders } from './http/byte-headers.js';
 import { KooDriveHeaders } from './http/schemas/common.js';
 import { albumRoutes } from './http/routes/albums.js';
@@ -44,8 +45,6 @@ export interface App {
   startupSweep: Promise<SweepReport | undefined>;
 }
 
-const SWEEP_EVERY_MS = 3600_000;
-
 const BODY_LIMIT = 1024 * 1024;
 
 /** `x-rule` on a schema states its rule for error messages (decisions.md §4: "field: rule"). */
@@ -63,7 +62,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const domain = createDomain(services);
 
   const app = Fastify({
-    logger: deps.logger === false ? false : { level: config.logLevel },
+    // Our stdout destination, not pino's default: a log write that fails (a full disk) is dropped and
+    // counted instead of killing, then hanging, the process (log-destination.ts).
+    logger: deps.logger === false ? false : { level: config.logLevel, stream: stdoutDestination() },
     genReqId: traceIdOf,
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'traceId' }),
@@ -82,6 +83,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   });
   watchIdleSockets(app.server);
   app.server.on('checkExpectation', answerExpectation);
+  app.server.on('connect', refuseConnect);
+  // The first onRequest hook: a request without Host is refused before anything else looks at it.
+  registerHostCheck(app);
 
   registerBodyParsers(app);
   registerEmptyBodyDefault(app);

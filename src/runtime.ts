@@ -14,11 +14,12 @@ import { resolveSecret } from './secrets.js';
 import { createBlobStore } from './storage/blob-store.js';
 import pino from 'pino';
 import type { MediaDebugLog } from './media/errors.js';
+import { stdoutDestination } from './log-destination.js';
 
 /** The domain's dependencies from the configuration: one place for the server and bin/albumd. */
 export function domainDeps(config: Config, store: Store, workerId: number, now: () => number = Date.now): DomainDeps {
   // Decoders' messages name server paths: only the server's own debug log sees them, never a file row.
-  const mediaLogger = pino({ level: config.logLevel, name: 'media' });
+  const mediaLogger = pino({ level: config.logLevel, name: 'media' }, stdoutDestination());
   const log: MediaDebugLog = (event) => mediaLogger.debug(event, 'media could not be decoded');
   return {
     store,

@@ -1,9 +1,19 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
 import { trackRequests } from './http/connections.js';
+import { stdoutDestination } from './log-destination.js';
 
 /** After the grace: how long close hooks (thumbnail queue, database) may still take before we just exit. */
 const CLOSE_BACKSTOP_MS = 5000;
+/** How long the last log lines may take to be written before exiting (a stuck log reader loses them). */
+const LOG_SETTLE_MS = 1000;
+
+/** Exits once the log lines written so far are out (or dropped), never waiting more than LOG_SETTLE_MS. */
+function exitAfterLog(code: number): void {
+  void stdoutDestination()
+    .idle(LOG_SETTLE_MS)
+    .then(() => process.exit(code));
+}
 
 /**
  * Loads the configuration, builds the app, listens, and drains on SIGTERM/SIGINT: stop accepting,
@@ -49,11 +59,11 @@ export async function serve(): Promise<void> {
         clearTimeout(grace);
         clearTimeout(backstop);
         app.log.info({ cut }, 'stopped');
-        process.exit(cut > 0 ? 1 : 0);
+        exitAfterLog(cut > 0 ? 1 : 0);
       },
       (error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
+        exitAfterLog(1);
       },
     );
   };

@@ -20,6 +20,9 @@ export function timeoutOptions(t: Config['timeouts']) {
     // route while draining is simply served, on a connection marked to close.
     return503OnClosing: false,
     http: {
+      // Node's own answer to an HTTP/1.1 request without Host is a bodiless 400; raw-errors.ts
+      // refuses it with the envelope instead, in the first hook.
+      requireHostHeader: false,
       requestTimeout: t.requestMs,
       headersTimeout,
       keepAliveTimeout: t.keepAliveMs,

@@ -145,7 +145,9 @@ describe('a full disk holding the stdout log', { skip }, () => {
     assert.equal(health?.status, 200);
     const deadline = Date.now() + 5000;
     let lines = logLines();
-    while (!lines.some((l) => l.traceId === 'a'.repeat(58)) && Date.now() < deadline) {
+    const after = (l: Record<string, unknown>): boolean => l.traceId === 'a'.repeat(58) && l.msg === 'request completed';
+    // The request's lines arrive in turn ('incoming request', then 'request completed'): wait for the last.
+    while (!lines.some(after) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
       lines = logLines();
     }
@@ -154,7 +156,7 @@ describe('a full disk holding the stdout log', { skip }, () => {
     assert.equal(report.level, 50);
     assert.equal(report.reason, 'ENOSPC');
     assert.ok((report.dropped as number) >= 10, `each failed request dropped at least two lines: ${JSON.stringify(report)}`);
-    assert.ok(lines.some((l) => l.traceId === 'a'.repeat(58) && l.msg === 'request completed'), 'the request after is logged with its traceId');
+    assert.ok(lines.some(after), 'the request after is logged with its traceId');
   });
 
   test('SIGTERM with the disk full again still exits, at once', async () => {

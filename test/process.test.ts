@@ -1,5 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { createStore } from '../src/db/database.js';
+import { assertConsistent } from './helpers/integrity.js';
 import { RawConnection, exitWithin, headersFor, rawHead, refusing, runCli, spawnServer, tempDataDir, type ServerProcess } from './helpers/process.js';
 
 const CREATE = '/koodrive/ose/v1/album/create';
@@ -52,6 +55,13 @@ describe('the server as a process', () => {
       const stored = await listAll(again, user);
       const lost = acked.filter((id) => !stored.has(id));
       assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged albums lost`);
+      // What the kill cut short left no count behind either (the users' album counts among them).
+      const store = createStore({ dialect: 'sqlite', file: path.join(env.ALBUMD_DATA_DIR, 'albumd.sqlite') });
+      try {
+        await assertConsistent({ store, dataDir: env.ALBUMD_DATA_DIR });
+      } finally {
+        await store.close();
+      }
       t.diagnostic(`${acked.length} acknowledged before SIGKILL, ${stored.size} stored, none lost`);
     } finally {
       again.child.kill('SIGTERM');

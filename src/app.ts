@@ -27,6 +27,7 @@ import { jobRoutes } from './http/routes/jobs.js';
 import { familyRoutes } from './http/routes/families.js';
 import { uploadRoutes } from './http/routes/uploads.js';
 import { systemRoutes } from './http/routes/system.js';
+import { userRoutes } from './http/routes/users.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -112,7 +113,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     openapi: {
       openapi: '3.1.0',
       info: { title: 'albumd — KooDrive album API', version: '0.1.0' },
-      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Uploads' }, { name: 'Auth' }],
+      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Uploads' }, { name: 'Auth' }, { name: 'Users and spaces' }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   jobRoutes(app, domain, config);
   familyRoutes(app, domain);
   uploadRoutes(app, domain, config);
+  userRoutes(app, domain);
 
   // At start-up no temporary file is this process's yet; stored content keeps its grace period (a
   // counter is never trusted alone), and per-blob locks keep the sweep off uploads that commit meanwhile.

@@ -1,5 +1,6 @@
 import { createAuthService } from './auth/auth.js';
 import { createUserService } from './auth/users.js';
+import { createUserInfoService } from './auth/user-info.js';
 import { createFolderService } from './drive/folders.js';
 import { createFileService } from './drive/files.js';
 import { createContentService } from './drive/content.js';
@@ -21,6 +22,7 @@ export function createDomain(deps: DomainDeps) {
   return {
     auth: createAuthService(deps),
     users: createUserService(deps),
+    userInfo: createUserInfoService(deps),
     folders: createFolderService(deps),
     files: { ...createFileService(deps), ...createFileListService(deps), ...createRenameService(deps) },
     jobs: createJobService(deps),

@@ -28,6 +28,7 @@ import { familyRoutes } from './http/routes/families.js';
 import { uploadRoutes } from './http/routes/uploads.js';
 import { systemRoutes } from './http/routes/system.js';
 import { userRoutes } from './http/routes/users.js';
+import { webRoutes } from './http/routes/web.js';
 import './http/types.js';
 
 export interface AppDeps {
@@ -139,6 +140,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   familyRoutes(app, domain);
   uploadRoutes(app, domain, config);
   userRoutes(app, domain);
+  await webRoutes(app, { publicUrl: config.publicUrl });
 
   // At start-up no temporary file is this process's yet; stored content keeps its grace period (a
   // counter is never trusted alone), and per-blob locks keep the sweep off uploads that commit meanwhile.

@@ -14,6 +14,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number; loginMax: number };
   /** Seconds of client clock ahead of ours that X-Date may show. */
   xDateToleranceSeconds: number;
+  /** Seconds an access token works before it must be refreshed. */
+  accessTokenTtlSeconds: number;
   limits: { albumsPerOwner: number; itemsPerAlbum: number; membersPerFamily: number };
   /** Bytes per space (0: unlimited) and per file. */
   drive: { quotaBytes: number; maxFileSize: number };
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginMax: readInt(env, 'ALBUMD_LOGIN_RATE_LIMIT', 30, 0, 1_000_000_000, problems),
     },
     xDateToleranceSeconds: readInt(env, 'ALBUMD_XDATE_TOLERANCE', 30, 0, 3600, problems),
+    accessTokenTtlSeconds: readInt(env, 'ALBUMD_ACCESS_TOKEN_TTL', 1800, 10, 86_400, problems),
     limits: {
       albumsPerOwner: readInt(env, 'ALBUMD_MAX_ALBUMS', 100_000, 1, 100_000_000, problems),
       itemsPerAlbum: readInt(env, 'ALBUMD_MAX_ALBUM_ITEMS', 100_000, 1, 100_000_000, problems),

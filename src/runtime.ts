@@ -27,6 +27,7 @@ export function domainDeps(config: Config, store: Store, workerId: number, now: 
     now,
     limits: config.limits,
     xDateToleranceSeconds: config.xDateToleranceSeconds,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     blobs: createBlobStore(config.dataDir),
     probe: createProber({ ffprobe: findFfprobe(), log }),
     signer: createSigner(resolveSecret(config.dataDir, config.secret), config.secretPrevious),

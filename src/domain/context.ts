@@ -15,6 +15,7 @@ export interface DomainDeps {
   now: () => number;
   limits: { albumsPerOwner: number; itemsPerAlbum: number; membersPerFamily: number };
   xDateToleranceSeconds: number;
+  accessTokenTtlSeconds: number;
   blobs: BlobStore;
   probe: (path: string) => Promise<MediaInfo>;
   signer: Signer;

@@ -13,7 +13,6 @@ import {
   xDateAcceptable,
 } from './credentials.js';
 
-export const ACCESS_TTL_SECONDS = 1800;
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
 
 export interface SessionInfo {
@@ -30,16 +29,16 @@ export interface AuthHeaders {
 }
 
 /** Writes a new access/refresh pair of a login session and returns it in the public form. */
-export async function issuePair(repos: Repositories, userId: string, now: number, sessionId: string = randomUUID()): Promise<SessionInfo> {
+export async function issuePair(repos: Repositories, userId: string, now: number, accessTtlSeconds: number, sessionId: string = randomUUID()): Promise<SessionInfo> {
   const access = newTokenHex();
   const refresh = newTokenHex();
   const pairId = randomUUID();
   const base = { user_id: userId, session_id: sessionId, pair_id: pairId, created_at: now };
   await repos.tokens.insert([
-    { ...base, hash: hashToken(access), kind: 'access', expires_at: now + ACCESS_TTL_SECONDS * 1000 },
+    { ...base, hash: hashToken(access), kind: 'access', expires_at: now + accessTtlSeconds * 1000 },
     { ...base, hash: hashToken(refresh), kind: 'refresh', expires_at: now + REFRESH_TTL_MS },
   ]);
-  return { accessToken: `AT ${access}`, expiresIn: ACCESS_TTL_SECONDS, issuedAt: String(now), refreshToken: refresh };
+  return { accessToken: `AT ${access}`, expiresIn: accessTtlSeconds, issuedAt: String(now), refreshToken: refresh };
 }
 
 export function createAuthService(deps: DomainDeps) {
@@ -68,7 +67,7 @@ export function createAuthService(deps: DomainDeps) {
       const user = phone === undefined ? undefined : await store.read.users.findByPhone(phone);
       const valid = await verifyPassword(password, user?.password_hash);
       if (!user || !valid) throw unauthenticated();
-      const session = await store.write((repos) => issuePair(repos, user.id, now()));
+      const session = await store.write((repos) => issuePair(repos, user.id, now(), deps.accessTokenTtlSeconds));
       return { user, session };
     },
 
@@ -86,7 +85,7 @@ export function createAuthService(deps: DomainDeps) {
           return undefined;
         }
         await repos.tokens.revokePair(row.pair_id);
-        return issuePair(repos, row.user_id, t, row.session_id);
+        return issuePair(repos, row.user_id, t, deps.accessTokenTtlSeconds, row.session_id);
       });
       if (!outcome) throw unauthenticated();
       return outcome;
@@ -109,7 +108,7 @@ export function createAuthService(deps: DomainDeps) {
     async issueFor(userId: string): Promise<SessionInfo> {
       const user = await store.read.users.findById(userId);
       if (!user) throw notFound();
-      return store.write((repos) => issuePair(repos, userId, now()));
+      return store.write((repos) => issuePair(repos, userId, now(), deps.accessTokenTtlSeconds));
     },
   };
 }

@@ -35,7 +35,7 @@ export function createUserService(deps: DomainDeps) {
           created_at: t,
         });
         await createSpace(repos, { containerId, kind: 'personal', ownerId: userId, rootFolderId: rootId, creatorId: userId, at: t });
-        const session = await issuePair(repos, userId, t);
+        const session = await issuePair(repos, userId, t, deps.accessTokenTtlSeconds);
         return { userId, containerId, session };
       });
     },

@@ -7,6 +7,9 @@ const en = {
   password: 'Password',
   signOut: 'Sign out',
   albums: 'Albums',
+  library: 'Library',
+  families: 'Families',
+  sections: 'Sections',
   personal: 'Personal',
   family: 'Family',
   collection: 'Collection',
@@ -46,6 +49,9 @@ const zh: Words = {
   password: '密码',
   signOut: '退出登录',
   albums: '相册',
+  library: '图库',
+  families: '家庭',
+  sections: '栏目',
   personal: '个人',
   family: '家庭',
   collection: '智能相册',
@@ -76,7 +82,14 @@ const zh: Words = {
 };
 
 export const language = typeof navigator === 'undefined' ? 'en' : navigator.language;
-export const t: Words = /^zh\b/i.test(language) ? zh : en;
+const chinese = /^zh\b/i.test(language);
+
+/** A view's own words: each feature keeps its English and Chinese side by side in lib/words/. */
+export function words<T>(english: T, chinese_: T): T {
+  return chinese ? chinese_ : english;
+}
+
+export const t: Words = words(en, zh);
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 

@@ -136,6 +136,17 @@ export function createClient(options: ClientOptions = {}) {
     return answer as T;
   }
 
+  /**
+   * The headers of one call, for requests the client does not make itself (an upload whose progress
+   * an XMLHttpRequest reports): the token refreshed first when it is due.
+   */
+  async function headersForCall(): Promise<Record<string, string>> {
+    let current = session;
+    if (!current) throw new SignedOut();
+    if (now() >= current.refreshAt) current = await refresh();
+    return kooDriveHeaders(current, now() + skew, language);
+  }
+
   return {
     get session(): Session | undefined {
       return session;
@@ -169,6 +180,9 @@ export function createClient(options: ClientOptions = {}) {
 
     call,
     refresh,
+    headersForCall,
+    /** What a refused or failed answer says, for requests made outside `call`. */
+    readEnvelope,
 
     albums: (albumKind: 1 | 2, albumType: 1 | 2, pageNum = 1, pageSize = 100) =>
       call<AlbumList>('GET', `/album/list?albumKind=${albumKind}&albumType=${albumType}&pageNum=${pageNum}&pageSize=${pageSize}`),

@@ -30,3 +30,8 @@ export async function findAlbum(api: Client, albumId: string): Promise<Album | u
   }
   return undefined;
 }
+
+/** After an edit: the next open asks the API again. */
+export function forget(albumId: string): void {
+  known.delete(albumId);
+}

@@ -36,6 +36,9 @@ export const w = words(
     up: 'Up',
     open: 'Open',
     noManualAlbums: 'No album yet: name a new one.',
+    notFound: 'This album does not exist, or you may not see it.',
+    noFamily: 'You are not in a family yet: create or join one first.',
+    notAllowed: 'Only the album’s creator or the family’s owner may change it.',
   },
   {
     newAlbum: '新建相册',
@@ -71,5 +74,8 @@ export const w = words(
     up: '上一级',
     open: '打开',
     noManualAlbums: '还没有相册：请输入新相册名称。',
+    notFound: '此相册不存在，或您无权查看。',
+    noFamily: '您还没有加入家庭：请先创建或加入一个家庭。',
+    notAllowed: '只有相册创建者或家庭所有者可以修改。',
   },
 );

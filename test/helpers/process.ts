@@ -66,7 +66,8 @@ export async function spawnServer(env: Record<string, string>): Promise<ServerPr
     }),
   );
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: on a loaded machine a cold start (TypeScript loaded through tsx) can take many seconds.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
     try {

@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- create|upload|thumbs ...] [--quick]`: every benchmark reports its figures as
+ * `npm run bench [-- create|upload|thumbs|albums|gallery ...] [--quick]`: every benchmark reports its figures as
  * ratios against a baseline measured in the same run (the machines are shared and noisy).
  */
-const all = ['create', 'upload', 'thumbs', 'albums'];
+const all = ['create', 'upload', 'thumbs', 'albums', 'gallery'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const run = picked.length > 0 ? picked : all;
 
@@ -11,6 +11,7 @@ for (const name of run) {
   else if (name === 'upload') await import('./upload.js');
   else if (name === 'thumbs') await import('./thumbnails.js');
   else if (name === 'albums') await import('./album-scale.js');
+  else if (name === 'gallery') await import('./gallery.js');
   else {
     console.error(`unknown benchmark ${name}; choose from ${all.join(', ')}`);
     process.exit(2);

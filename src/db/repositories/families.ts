@@ -42,6 +42,19 @@ export function familiesRepository(runner: QueryRunner) {
         .executeTakeFirstOrThrow();
       return Number(row.n);
     },
+    /** A family's members with what other members may see of them, owner first, then by joining. */
+    members(groupId: string): Promise<{ user_id: string; name: string; phone: string; owner_id: string; joined_at: number | string }[]> {
+      return db
+        .selectFrom('family_members')
+        .innerJoin('users', 'users.id', 'family_members.user_id')
+        .innerJoin('families', 'families.group_id', 'family_members.group_id')
+        .select(['family_members.user_id', 'users.name', 'users.phone', 'families.owner_id', 'family_members.joined_at'])
+        .where('family_members.group_id', '=', groupId)
+        .orderBy((eb) => eb.case().when('family_members.user_id', '=', eb.ref('families.owner_id')).then(0).else(1).end())
+        .orderBy('family_members.joined_at')
+        .orderBy('family_members.user_id')
+        .execute();
+    },
     async addMember(groupId: string, userId: string, at: number): Promise<void> {
       await db.insertInto('family_members').values({ group_id: groupId, user_id: userId, joined_at: at }).execute();
     },

@@ -17,6 +17,15 @@ export interface InviteeDetail {
   expireTime: string;
 }
 
+/** `memberList` entry: a member as the family's other members see it. */
+export interface FamilyMember {
+  userId: string;
+  name: string;
+  phone: string;
+  role: 'owner' | 'member';
+  joinTime: string;
+}
+
 /** `inviteConfrimList` detail: an invitation waiting for the caller's number. */
 export interface InviteeConfirmDetail {
   inviteId: string;
@@ -66,6 +75,25 @@ export function createInvitationService(deps: DomainDeps) {
         });
       });
       return { inviteId };
+    },
+
+    /**
+     * `memberList/{groupId}` (albumd's, not KooDrive's): who is in the family, for every member of it
+     * (anyone else learns nothing: 13000309). Numbers are masked as invitations show them.
+     */
+    async members(userId: string, groupId: string): Promise<{ members: FamilyMember[] }> {
+      const repos = store.read;
+      const family = await familyByGroup(repos, userId, groupId);
+      const rows = await repos.families.members(family.group_id);
+      return {
+        members: rows.map((r) => ({
+          userId: r.user_id,
+          name: r.name,
+          phone: maskPhone(r.phone),
+          role: r.user_id === r.owner_id ? 'owner' : 'member',
+          joinTime: iso(Number(r.joined_at)),
+        })),
+      };
     },
 
     /** `inviteList/{groupId}`: the owner's view of its family's invitations, numbers masked. */

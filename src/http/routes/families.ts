@@ -15,6 +15,7 @@ import {
   InviteListReply,
   InviteQuery,
   InviteReply,
+  MemberListReply,
   ListFamiliesQuery,
   ListFamiliesReply,
   MetadataReply,
@@ -83,6 +84,17 @@ export function familyRoutes(app: FastifyInstance, domain: Domain): void {
     config: kooDrive,
     schema: { tags: memberTags, summary: 'Viewing the List of Invitees (owner only)', params: GroupParams, response: { 200: InviteListReply } },
     handler: async (req) => ok(req, await domain.invitations.list(callerOf(req), req.params.groupId)),
+  });
+
+  app.get<{ Params: GroupParams }>(`${V1}/usergroupsInvite/memberList/:groupId`, {
+    config: kooDrive,
+    schema: {
+      tags: memberTags,
+      summary: "A family's members, owner first (albumd's addition: KooDrive has no member list; any member may ask)",
+      params: GroupParams,
+      response: { 200: MemberListReply },
+    },
+    handler: async (req) => ok(req, await domain.invitations.members(callerOf(req), req.params.groupId)),
   });
 
   app.get(`${V1}/usergroupsInvite/inviteConfrimList`, {

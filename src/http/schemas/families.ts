@@ -98,6 +98,19 @@ export const ConfirmListReply = Type.Object({
   ...Envelope,
 });
 
+export const MemberListReply = Type.Object({
+  members: Type.Array(
+    Type.Object({
+      userId: Type.String(),
+      name: Type.String({ description: "the member's display name" }),
+      phone: Type.String({ description: 'masked, as invitations show it' }),
+      role: Type.Unsafe<'owner' | 'member'>({ type: 'string', enum: ['owner', 'member'] }),
+      joinTime: Type.String(),
+    }),
+  ),
+  ...Envelope,
+});
+
 export const ConfirmBody = Type.Object({
   inviteId: Id('the invitation'),
   confirm: IntEnum([0, 1] as const, '1 join, 0 decline'),

@@ -31,10 +31,14 @@ import type {
   ConfirmBody,
   ConfirmListReply,
   CreateFamilyBody,
+  DeleteFamilyBody,
+  DeleteMemberQuery,
+  RenameFamilyBody,
   CreateFamilyReply,
   InviteListReply,
   InviteReply,
   ListFamiliesReply,
+  MemberListReply,
   MetadataReply,
   ShareFolderObject,
 } from '../../../src/http/schemas/families.js';
@@ -79,6 +83,10 @@ export type InviteResult = Static<typeof InviteReply>;
 export type InviteList = Static<typeof InviteListReply>;
 export type ConfirmList = Static<typeof ConfirmListReply>;
 export type Confirm = Static<typeof ConfirmBody>;
+export type MemberList = Static<typeof MemberListReply>;
+export type RenameFamily = Static<typeof RenameFamilyBody>;
+export type DeleteFamily = Static<typeof DeleteFamilyBody>;
+export type DeleteMember = Static<typeof DeleteMemberQuery>;
 
 export type UserInfo = Static<typeof UserInfoReply>;
 export type SpaceInfo = Static<typeof SpaceInfoReply>;

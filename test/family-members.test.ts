@@ -56,5 +56,13 @@ describe('a family member list', () => {
       [ann!.userId, cy!.userId],
     );
     expectError(await memberList(b, family.groupId), 400, 13000309);
+
+    // Someone made without a name is named by their number: the others see it masked.
+    const nameless = await t.newUser();
+    await familyClient(t, nameless).join(owner, family);
+    const listed = (await memberList(c, family.groupId)).body.members as { userId: string; name: string }[];
+    const shown = listed.find((m) => m.userId === nameless.userId)!;
+    assert.match(shown.name, /\*{4}/);
+    assert.ok(!shown.name.includes(nameless.phone.slice(-4)) || !shown.name.includes(nameless.phone.slice(-8, -4)), shown.name);
   });
 });

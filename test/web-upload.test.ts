@@ -242,6 +242,26 @@ describe('gallery uploads (create → parts → complete)', () => {
     assert.deepEqual(calls.filter((c) => c.startsWith('/files/')), []);
   });
 
+  test('cancelled between parts: the upload is abandoned on the server, its quota free at once', async () => {
+    const { api, user, calls } = await session();
+    const controller = new AbortController();
+    const bytes = photo('halfway', 9 * MiB);
+    // Two parts of 8 MiB and 1 MiB: the person cancels while the second is on its way.
+    const { send } = sender((n, url, body) => {
+      if (n === 1) controller.abort();
+      return { url, body };
+    });
+    await assert.rejects(
+      uploadFile(api, { containerId: user.containerId, folderId: 'root' }, asFile(bytes, 'h.jpg'), 'h.jpg', { send, signal: controller.signal, multipartAbove: MiB }),
+      Cancelled,
+    );
+    for (let i = 0; i < 50 && !calls.includes('/files/abort'); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(calls.includes('/files/abort'), calls.join(' '));
+    for (let i = 0; i < 50 && (await t.store.read.uploads.pendingBytes(user.containerId, Date.now())) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await t.store.read.uploads.pendingBytes(user.containerId, Date.now()), 0);
+    assert.deepEqual(await listing(user, 'root'), []);
+  });
+
   test('into a family space, with its share-folder header', async () => {
     const { api, user } = await session();
     const family = await familyClient(t, user).createFamily('Home');

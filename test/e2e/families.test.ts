@@ -17,6 +17,8 @@ const RESULTS = path.resolve(import.meta.dirname, '../../test-results');
 
 /** Shown to others, phone numbers keep their first 7 and last 3 digits. */
 const masked = (phone: string): string => `${phone.slice(0, 7)}****${phone.slice(-3)}`;
+/** The same, inside a RegExp. */
+const maskedRe = (phone: string): string => masked(phone).replace(/\*/g, '\\*');
 
 /**
  * Several people at once, one browser context each; on failure every page's screenshot and
@@ -89,6 +91,18 @@ describe('the Families view', { skip: hasChromium ? false : 'Chromium is not ins
     await alert.waitFor();
     return alert.innerText();
   };
+  /** The family's member list: one row per member, owner first. */
+  const memberList = (page: Page, name = 'Members') => page.getByRole('list', { name, exact: true });
+  const memberRow = (page: Page, who: string, name = 'Members') => memberList(page, name).getByRole('listitem').filter({ hasText: who });
+  const rowText = async (page: Page, who: string, name = 'Members'): Promise<string> => {
+    const row = memberRow(page, who, name);
+    await row.waitFor();
+    return (await row.innerText()).replace(/\s+/g, ' ');
+  };
+  /** The names in the member list, in order. */
+  const memberNames = (page: Page) => memberList(page).locator('li .who').allInnerTexts();
+  /** What a browser does when the user comes back to the tab. */
+  const comeBack = (page: Page) => page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
   /** The family as the API knows it (for setting up state and checking the outcome). */
   const onlyFamily = async (user: TestUser): Promise<Family & { name: string }> => {
     const r = await familyClient(t, user).families();
@@ -146,34 +160,37 @@ describe('the Families view', { skip: hasChromium ? false : 'Chromium is not ins
       await toFamilies(mp);
       const invitations = mp.getByRole('list', { name: 'Invitations for you' });
       await invitations.getByText('Holidays').waitFor();
-      assert.match(await invitations.innerText(), new RegExp(`Invited by ${masked(owner.phone).replace(/\*/g, '\\*')}`));
+      assert.match(await invitations.innerText(), new RegExp(`Invited by ${maskedRe(owner.phone)}`));
       await mp.getByRole('button', { name: 'Accept the invitation to Holidays' }).click();
       await status(mp, /You joined “Holidays”\./);
       await mp.getByText('No invitations waiting for you.').waitFor();
       const myFamilies = mp.getByRole('list', { name: 'My families' });
       await myFamilies.getByText('Member · 2 members').waitFor();
 
-      // The member's view: the owner and itself, two members, and no owner-only controls.
+      // The member's view: the owner and itself by name (owner first), and no owner-only controls.
       await myFamilies.getByRole('link', { name: 'Holidays' }).click();
       await mp.getByRole('heading', { level: 2, name: 'Holidays' }).waitFor();
-      const members = mp.getByRole('list', { name: 'Members' });
-      await members.getByText(`Owner (user ID ${owner.userId})`).waitFor();
-      await members.getByText('You (member)').waitFor();
+      assert.match(await rowText(mp, 'Olga'), new RegExp(`^Olga Owner ${maskedRe(owner.phone)} joined \\S`));
+      assert.match(await rowText(mp, 'Max'), new RegExp(`^Max You ${maskedRe(member.phone)} joined \\S`));
+      assert.deepEqual(await memberNames(mp), ['Olga', 'Max']);
       assert.match(await mp.locator('header .meta').innerText(), /Member · 2 of at most 10 members/);
       await mp.getByRole('button', { name: 'Leave family' }).waitFor();
-      for (const name of ['Delete family', 'Rename family', 'Remove member', 'Invite']) {
+      for (const name of ['Delete family', 'Rename family', 'Invite']) {
         assert.equal(await mp.getByRole('button', { name, exact: true }).count(), 0, `a member sees no "${name}" button`);
       }
+      assert.equal(await mp.getByRole('button', { name: /^Remove/ }).count(), 0, 'a member sees no Remove button');
       assert.equal(await mp.getByLabel('Phone number to invite').count(), 0);
-      assert.equal(await mp.getByLabel("Member's user ID").count(), 0);
 
-      // The owner sees the member: two members, the invitation accepted.
-      await op.reload();
-      await op.getByRole('heading', { level: 2, name: 'Holidays' }).waitFor();
+      // The owner's page, still open, catches up when the owner comes back to it: the member by
+      // name with a Remove button, two members, the invitation accepted.
+      await comeBack(op);
       await op.locator('header .meta').filter({ hasText: /2 of at most 10 members/ }).waitFor();
+      await memberRow(op, 'Max').getByRole('button', { name: 'Remove Max' }).waitFor();
+      assert.match(await rowText(op, 'Olga'), new RegExp(`^Olga Owner You ${maskedRe(owner.phone)} joined \\S`));
+      assert.match(await rowText(op, 'Max'), new RegExp(`^Max ${maskedRe(member.phone)} joined \\S.* Remove$`));
+      assert.equal(await op.getByRole('button', { name: /^Remove/ }).count(), 1, 'the owner cannot remove itself');
       const accepted = op.getByRole('list', { name: 'Invitations sent' }).getByRole('listitem').filter({ hasText: masked(member.phone) });
       await accepted.filter({ hasText: 'Accepted' }).waitFor();
-      await op.getByRole('list', { name: 'Members' }).getByText('You (owner)').waitFor();
 
       // A shared album the owner makes appears in the member's Family tab and in the family's page.
       const album = await familyClient(t, owner).sharedAlbum(family, { type: 2, name: 'Beach days' });
@@ -199,6 +216,8 @@ describe('the Families view', { skip: hasChromium ? false : 'Chromium is not ins
       // The owner deletes the family: a first thought (cancel), then for real.
       await op.reload();
       await op.locator('header .meta').filter({ hasText: /1 of at most 10 members/ }).waitFor();
+      await memberRow(op, 'Olga').waitFor();
+      assert.deepEqual(await memberNames(op), ['Olga']);
       await op.getByRole('button', { name: 'Delete family' }).click();
       const deleting = op.getByRole('dialog', { name: 'Delete family' });
       await deleting.waitFor();
@@ -240,39 +259,61 @@ describe('the Families view', { skip: hasChromium ? false : 'Chromium is not ins
     });
   });
 
-  test('the owner removes a member by user ID; refusals (a non-member, a removed member leaving) are shown in words', async (ctx) => {
+  test('the owner removes a member with its Remove button; members see no Remove buttons; refusals (a member who already left, a removed member leaving) are shown in words', async (ctx) => {
     const owner = await t.newUser('Fay');
     const member = await t.newUser('Gus');
+    const other = await t.newUser('Ida');
     const fo = familyClient(t, owner);
     const family = await fo.createFamily('Neighbours');
     await familyClient(t, member).join(fo, family);
+    await familyClient(t, other).join(fo, family);
     await withPeople(ctx, browser, 2, async ([op, mp]) => {
       assert.ok(op && mp);
-      // The member has the family open, and can read its user ID there.
+      // The member has the family open: everyone by name, owner first, and nothing to remove.
       await signIn(mp, member);
       await mp.goto(`${origin}/#/families/${family.id}`);
-      await mp.getByRole('list', { name: 'Members' }).getByText(`Your user ID: ${member.userId}`).waitFor();
+      assert.match(await rowText(mp, 'Gus'), /^Gus You /);
+      assert.deepEqual(await memberNames(mp), ['Fay', 'Gus', 'Ida']);
+      assert.match(await rowText(mp, 'Fay'), /^Fay Owner /);
+      assert.equal(await mp.getByRole('button', { name: /^Remove/ }).count(), 0, 'a member sees no Remove button');
 
       await signIn(op, owner);
       await op.goto(`${origin}/#/families/${family.id}`);
-      await op.locator('header .meta').filter({ hasText: /2 of at most 10 members/ }).waitFor();
-      const idField = op.getByLabel("Member's user ID");
+      await op.locator('header .meta').filter({ hasText: /3 of at most 10 members/ }).waitFor();
+      await op.getByRole('button', { name: 'Remove Ida' }).waitFor();
+      assert.deepEqual(await memberNames(op), ['Fay', 'Gus', 'Ida']);
+      assert.equal(await op.getByRole('button', { name: /^Remove/ }).count(), 2, 'a Remove button for each other member');
+      assert.equal(await op.getByRole('button', { name: 'Remove Fay' }).count(), 0);
 
-      // Someone who is not a member: the API's refusal, in words, in the dialog.
-      await idField.fill(owner.userId.replace(/.$/, (d) => String((Number(d) + 1) % 10)));
-      await op.getByRole('button', { name: 'Remove member' }).click();
+      // Ida leaves elsewhere; the owner's page is stale: removing her is refused, in words, in the
+      // dialog, and the list catches up.
+      assert.equal((await familyClient(t, other).removeMember(family.groupId, other.userId)).status, 200);
+      await op.getByRole('button', { name: 'Remove Ida' }).click();
       const dialog = op.getByRole('dialog', { name: 'Remove a member' });
+      assert.match(await dialog.innerText(), new RegExp(`Remove Ida \\(${maskedRe(other.phone)}\\) from “Neighbours”\\?`));
       await dialog.getByRole('button', { name: 'Remove member' }).click();
       assert.match(await alertText(op, /Could not remove/), /Could not remove the member: Resource does not exist\. It no longer exists, or you are no longer a member\./);
+      await op.locator('header .meta').filter({ hasText: /2 of at most 10 members/ }).waitFor();
+      await memberRow(op, 'Ida').waitFor({ state: 'detached' });
       await dialog.getByRole('button', { name: 'Cancel' }).click();
       await dialog.waitFor({ state: 'detached' });
+      assert.equal(await op.evaluate(() => document.activeElement?.textContent), 'Members', 'the focus goes to the list when the button is gone');
 
-      await idField.fill(member.userId);
-      await op.getByRole('button', { name: 'Remove member' }).click();
-      assert.match(await dialog.innerText(), new RegExp(`user ID ${member.userId}`));
+      // A first thought (cancel: the focus goes back to the button), then for real.
+      await op.getByRole('button', { name: 'Remove Gus' }).click();
+      assert.match(await dialog.innerText(), new RegExp(`Remove Gus \\(${maskedRe(member.phone)}\\) from “Neighbours”\\?`));
+      await op.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+      assert.equal(await op.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Remove Gus');
+      assert.equal(((await fo.metadata(family.id)).body.sharefolder as { memberCount: number }).memberCount, 2, 'cancel removes nobody');
+      await op.getByRole('button', { name: 'Remove Gus' }).click();
       await dialog.getByRole('button', { name: 'Remove member' }).click();
-      await status(op, new RegExp(`Member ${member.userId} removed\\.`));
+      await status(op, /Gus is no longer a member of “Neighbours”\./);
       await op.locator('header .meta').filter({ hasText: /1 of at most 10 members/ }).waitFor();
+      await memberRow(op, 'Gus').waitFor({ state: 'detached' });
+      assert.deepEqual(await memberNames(op), ['Fay']);
+      assert.equal(await op.getByRole('button', { name: /^Remove/ }).count(), 0);
+      assert.equal(((await fo.metadata(family.id)).body.sharefolder as { memberCount: number }).memberCount, 1);
 
       // The member's page is stale: leaving now is refused, and said so.
       await mp.getByRole('button', { name: 'Leave family' }).click();
@@ -352,6 +393,10 @@ describe('the Families view', { skip: hasChromium ? false : 'Chromium is not ins
         await page.getByLabel('家庭名称').fill('a:b');
         await page.getByRole('button', { name: '创建家庭' }).click();
         assert.match(await alertText(page, /无法创建家庭/), /无法创建家庭：name：不得包含/);
+        await page.getByLabel('家庭名称').fill('我家');
+        await page.getByRole('button', { name: '创建家庭' }).click();
+        await page.getByRole('heading', { level: 2, name: '我家' }).waitFor();
+        assert.match(await rowText(page, 'Ivy', '成员'), new RegExp(`^Ivy 创建者 你 ${maskedRe(owner.phone)} \\S+ 加入$`));
       },
       { locale: 'zh-CN' },
     );

@@ -88,7 +88,8 @@ export function createInvitationService(deps: DomainDeps) {
       return {
         members: rows.map((r) => ({
           userId: r.user_id,
-          name: r.name,
+          // A user made without a name is named by its number: never shown whole to others.
+          name: r.name === r.phone ? maskPhone(r.phone) : r.name,
           phone: maskPhone(r.phone),
           role: r.user_id === r.owner_id ? 'owner' : 'member',
           joinTime: iso(Number(r.joined_at)),

@@ -264,6 +264,26 @@ export function createMultipartService(deps: DomainDeps) {
       });
     },
 
+    /**
+     * `files/abort` (albumd's): the caller gives up an unfinished upload; its parts go and its bytes
+     * stop counting against the quota at once, not after 24 h. An upload being completed is not
+     * taken from under its complete (13000309), nor is anyone else's.
+     */
+    async abort(caller: Caller, input: { fileId: string; uploadId: string }): Promise<void> {
+      await completing.with(input.uploadId, async () => {
+        const upload = await store.read.uploads.find(input.uploadId);
+        if (!upload || upload.user_id !== caller.userId || upload.file_id !== input.fileId) throw notFound();
+        const t = now();
+        const claimed = await store.write(async (repos) => {
+          const row = await repos.uploads.claim(upload.id, t, startedAt);
+          if (row) await repos.uploads.delete(row.id);
+          return row;
+        });
+        if (!claimed) throw notFound();
+        await blobs.discardUpload(upload.id);
+      });
+    },
+
     /** Drops uploads unfinished after 24 h, with their parts. */
     async expire(): Promise<number> {
       let removed = 0;

@@ -6,6 +6,7 @@ import { callerWithOrigin } from '../caller.js';
 import { ok } from '../reply.js';
 import { OkReply } from '../schemas/common.js';
 import {
+  AbortBody,
   CompleteBody,
   CreateUploadBody,
   CreateUploadReply,
@@ -52,6 +53,15 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
     handler: async (req) => {
       const file = await domain.uploads.complete(callerWithOrigin(req, config.publicUrl), { ...req.body, shareFolderId: req.headers['x-hw-share-folder-id'] });
       return ok(req, file);
+    },
+  });
+
+  app.post<{ Body: AbortBody }>(`${V1}/files/abort`, {
+    config: { kooDrive: true },
+    schema: { tags, summary: "Abandoning an unfinished upload (albumd's): its parts go and its length stops counting against the quota", body: AbortBody, response: { 200: OkReply } },
+    handler: async (req) => {
+      await domain.uploads.abort(callerWithOrigin(req, config.publicUrl), req.body);
+      return ok(req);
     },
   });
 

@@ -217,6 +217,12 @@ export const CompleteBody = Type.Object({
 });
 export type CompleteBody = Static<typeof CompleteBody>;
 
+export const AbortBody = Type.Object({
+  fileId: Type.String({ minLength: 1, maxLength: 64 }),
+  uploadId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type AbortBody = Static<typeof AbortBody>;
+
 export const PartQuery = Type.Object({
   part: Type.Optional(Type.String({ maxLength: 100 })),
   uid: Type.Optional(Type.String({ maxLength: 64 })),

@@ -1,5 +1,22 @@
 import { ApiError, type Client } from './api.js';
-import type { Album, AlbumList, Confirm, ConfirmList, CreateFamily, CreateFamilyResult, Family, FamilyList, FamilyMetadata, InviteList, InviteResult } from './types.js';
+import { language } from './i18n.js';
+import type {
+  Album,
+  AlbumList,
+  Confirm,
+  ConfirmList,
+  CreateFamily,
+  CreateFamilyResult,
+  DeleteFamily,
+  DeleteMember,
+  Family,
+  FamilyList,
+  FamilyMetadata,
+  InviteList,
+  InviteResult,
+  MemberList,
+  RenameFamily,
+} from './types.js';
 import { fw } from './words/families.js';
 
 /**
@@ -12,6 +29,8 @@ import { fw } from './words/families.js';
 export type Invitation = ConfirmList['details'][number];
 /** An invitation the owner sent (inviteList/{groupId}): masked number and status. */
 export type Invitee = InviteList['details'][number];
+/** A member of a family as every member sees it (memberList/{groupId}): name, masked number, role. */
+export type Member = MemberList['members'][number];
 
 const enc = encodeURIComponent;
 
@@ -36,13 +55,12 @@ export function createFamily(api: Client, containerId: string, name: string): Pr
 }
 
 export async function renameFamily(api: Client, family: Pick<Family, 'id'>, name: string): Promise<void> {
-  // types.ts has no RenameFamily body type: its fields are the family's own.
-  const body: { id: Family['id']; fileName: Family['name'] } = { id: family.id, fileName: name };
+  const body: RenameFamily = { id: family.id, fileName: name };
   await api.call('POST', '/sharefolder/rename', body);
 }
 
 export async function deleteFamily(api: Client, family: Pick<Family, 'id'>): Promise<void> {
-  const body: Pick<Family, 'id'> = { id: family.id };
+  const body: DeleteFamily = { id: family.id };
   await api.call('POST', '/sharefolder/delete', body);
 }
 
@@ -60,6 +78,11 @@ export async function sentInvitations(api: Client, family: Pick<Family, 'groupId
   return (await api.call<InviteList>('GET', `/usergroupsInvite/inviteList/${enc(family.groupId)}`)).details;
 }
 
+/** Who is in the family, owner first then by joining (any member may ask; anyone else is refused). */
+export async function members(api: Client, family: Pick<Family, 'groupId'>): Promise<Member[]> {
+  return (await api.call<MemberList>('GET', `/usergroupsInvite/memberList/${enc(family.groupId)}`)).members;
+}
+
 export async function waitingInvitations(api: Client): Promise<Invitation[]> {
   return (await api.call<ConfirmList>('GET', '/usergroupsInvite/inviteConfrimList')).details;
 }
@@ -71,13 +94,13 @@ export async function answerInvitation(api: Client, invitation: Pick<Invitation,
 
 /** deleteMember: `ownerId` is always the caller; removing oneself is leaving. */
 async function deleteMember(api: Client, family: Pick<Family, 'groupId'>, userId: string): Promise<void> {
-  const me = api.session?.userId ?? '';
-  const q = new URLSearchParams({ ownerId: me, groupId: family.groupId, deleteUserId: userId });
-  await api.call('POST', `/usergroupsInvite/deleteMember?${q}`);
+  const query: DeleteMember = { ownerId: api.session?.userId ?? '', groupId: family.groupId, deleteUserId: userId };
+  await api.call('POST', `/usergroupsInvite/deleteMember?${new URLSearchParams(query)}`);
 }
 
-export function removeMember(api: Client, family: Pick<Family, 'groupId'>, userId: string): Promise<void> {
-  return deleteMember(api, family, userId.trim());
+/** The owner removes another member (one of members()). */
+export function removeMember(api: Client, family: Pick<Family, 'groupId'>, member: Pick<Member, 'userId'>): Promise<void> {
+  return deleteMember(api, family, member.userId);
 }
 
 export function leaveFamily(api: Client, family: Pick<Family, 'groupId'>): Promise<void> {
@@ -99,6 +122,12 @@ export async function sharedAlbums(api: Client, family: Pick<Family, 'groupId'>)
 
 /** Whether the caller owns the family: only then are owner-only actions offered (the API still decides). */
 export const owns = (api: Client, family: Pick<Family, 'ownerId'>): boolean => family.ownerId === api.session?.userId;
+
+/** A date without its time (a member's joining day), in the user's language. */
+export function day(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : d.toLocaleDateString(language, { dateStyle: 'medium' });
+}
 
 /** A failure in words: what could not be done, the API's message (in the user's language), and a hint for terse codes. */
 export function explain(action: string, error: unknown): string {

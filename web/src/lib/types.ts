@@ -12,6 +12,7 @@ import type {
   UpdateAlbumBody,
 } from '../../../src/http/schemas/albums.js';
 import type {
+  AbortBody,
   CompleteBody,
   CreateDirectoryBody,
   CreateUploadBody,
@@ -73,6 +74,7 @@ export type CreateUploadResult = Static<typeof CreateUploadReply>;
 export type UploadUrls = Static<typeof UploadUrlBody>;
 export type UploadUrlsResult = Static<typeof UploadUrlReply>;
 export type CompleteUpload = Static<typeof CompleteBody>;
+export type AbortUpload = Static<typeof AbortBody>;
 
 export type Family = Static<typeof ShareFolderObject>;
 export type CreateFamily = Static<typeof CreateFamilyBody>;

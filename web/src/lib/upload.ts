@@ -2,7 +2,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { ApiError, type Client } from './api.js';
 import { shareHeader } from './drive.js';
-import type { CompleteUpload, CreateUpload, CreateUploadResult, MediaFileResult, UploadUrls, UploadUrlsResult } from './types.js';
+import type { AbortUpload, CompleteUpload, CreateUpload, CreateUploadResult, MediaFileResult, UploadUrls, UploadUrlsResult } from './types.js';
 import { w } from './words/library.js';
 
 /**
@@ -178,44 +178,52 @@ export async function uploadFile(api: Client, target: UploadTarget, file: Blob, 
     }
   };
 
-  let sent = 0;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const body = file.slice(part.partOffset, part.partOffset + part.partSize);
-    let renewed = false;
-    for (let attempt = 1; ; attempt++) {
-      stopIfCancelled(signal);
-      if (expiresAt(part.uploadUrl) - now() < URL_MARGIN_MS) await renew(i);
-      const res = await send({ url: part.uploadUrl, body, signal, onprogress: (loaded) => report({ phase: 'sending', loaded: sent + Math.min(loaded, part.partSize), total }) });
-      if (res.status === 200) break;
-      const error = refusal(res.status, res.text);
-      // A URL refused as expired (the clocks disagree, or the part took long): sign again, once.
-      if (res.status === 401 && !renewed) {
-        renewed = true;
-        await renew(i);
-        continue;
+  try {
+    let sent = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const body = file.slice(part.partOffset, part.partOffset + part.partSize);
+      let renewed = false;
+      for (let attempt = 1; ; attempt++) {
+        stopIfCancelled(signal);
+        if (expiresAt(part.uploadUrl) - now() < URL_MARGIN_MS) await renew(i);
+        const res = await send({ url: part.uploadUrl, body, signal, onprogress: (loaded) => report({ phase: 'sending', loaded: sent + Math.min(loaded, part.partSize), total }) });
+        if (res.status === 200) break;
+        const error = refusal(res.status, res.text);
+        // A URL refused as expired (the clocks disagree, or the part took long): sign again, once.
+        if (res.status === 401 && !renewed) {
+          renewed = true;
+          await renew(i);
+          continue;
+        }
+        if ((res.status === 0 || res.status >= 500) && attempt < PART_ATTEMPTS) {
+          await sleep(500 * 2 ** attempt);
+          continue;
+        }
+        throw error;
       }
-      if ((res.status === 0 || res.status >= 500) && attempt < PART_ATTEMPTS) {
-        await sleep(500 * 2 ** attempt);
-        continue;
-      }
-      throw error;
+      sent += part.partSize;
+      report({ phase: 'sending', loaded: sent, total });
     }
-    sent += part.partSize;
-    report({ phase: 'sending', loaded: sent, total });
-  }
 
-  stopIfCancelled(signal);
-  report({ phase: 'finishing', loaded: total, total });
-  const complete: CompleteUpload = { fileId: created.fileId, uploadId: created.uploadId, containerId: target.containerId };
-  // A complete repeated after a lost answer gets the same file (decisions §6): safe to retry.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const done = await api.call<MediaFileResult>('POST', '/files/complete', complete, headers);
-      return { fileId: done.id, fileName: done.fileName, rapid: false };
-    } catch (error) {
-      if (error instanceof ApiError || attempt >= PART_ATTEMPTS) throw error instanceof ApiError ? error : new Error(w.network);
-      await sleep(500 * 2 ** attempt);
+    stopIfCancelled(signal);
+    report({ phase: 'finishing', loaded: total, total });
+    const complete: CompleteUpload = { fileId: created.fileId, uploadId: created.uploadId, containerId: target.containerId };
+    // A complete repeated after a lost answer gets the same file (decisions §6): safe to retry.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const done = await api.call<MediaFileResult>('POST', '/files/complete', complete, headers);
+        return { fileId: done.id, fileName: done.fileName, rapid: false };
+      } catch (error) {
+        if (error instanceof ApiError || attempt >= PART_ATTEMPTS) throw error instanceof ApiError ? error : new Error(w.network);
+        await sleep(500 * 2 ** attempt);
+      }
     }
+  } catch (error) {
+    // Given up (cancelled, or failed for good): the upload's parts go and its bytes stop counting
+    // against the quota now, not in 24 h. Best effort: a complete that got through makes it a no-op.
+    const abort: AbortUpload = { fileId: created.fileId, uploadId: created.uploadId };
+    void api.call('POST', '/files/abort', abort, headers).catch(() => undefined);
+    throw error;
   }
 }

@@ -55,7 +55,7 @@ describe('gallery sessions', { skip: hasChromium ? false : 'Chromium is not inst
       // Past the first token's life (10 s).
       await page.waitForTimeout(11_000);
       await page.getByLabel('Sort by').selectOption({ label: 'Update time' });
-      await page.getByLabel('Newest first').selectOption({ label: 'Oldest first' });
+      await page.getByLabel('Order').selectOption({ label: 'Oldest first' });
       await page.waitForFunction(() => document.querySelector('.cell')?.getAttribute('aria-label') === 'h0.png');
       assert.deepEqual(await cellNames(page), ['h0.png', 'h1.png']);
       const refreshes = calls.filter((c) => c.path.endsWith('/auth/refreshToken'));

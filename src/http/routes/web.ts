@@ -13,9 +13,11 @@ import fastifyStatic from '@fastify/static';
 /** Where the built gallery is, beside the bundle (dist/server.mjs) or the sources (src/http/routes). */
 export function findGallery(): string | undefined {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  // ALBUMD_GALLERY_DIR: a gallery built elsewhere (`vite build --outDir`), for working on it.
+  // ALBUMD_GALLERY_DIR: a gallery built elsewhere (`vite build --outDir`), for working on it; when
+  // it names no build, the API is served alone rather than another build found by chance.
   const chosen = process.env.ALBUMD_GALLERY_DIR;
-  return [...(chosen ? [path.resolve(chosen)] : []), path.join(here, 'web'), path.resolve(here, '../../../dist/web')].find((dir) => fs.existsSync(path.join(dir, 'index.html')));
+  const candidates = chosen ? [path.resolve(chosen)] : [path.join(here, 'web'), path.resolve(here, '../../../dist/web')];
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 
 /** What the page may load: only albumd itself (and the public URL signed links point at). */

@@ -63,6 +63,19 @@ describe('a family member list', () => {
     const listed = (await memberList(c, family.groupId)).body.members as { userId: string; name: string }[];
     const shown = listed.find((m) => m.userId === nameless.userId)!;
     assert.match(shown.name, /\*{4}/);
-    assert.ok(!shown.name.includes(nameless.phone.slice(-4)) || !shown.name.includes(nameless.phone.slice(-8, -4)), shown.name);
+    assert.ok(!shown.name.includes(nameless.phone.slice(-8, -4)), shown.name);
+
+    // A short number (6 to 10 digits are valid), and a name that is the number typed another way.
+    for (const [phone, name] of [['12345678', undefined], ['8613812345678', '+86 138 1234 5678']] as const) {
+      const made = await t.domain.users.create({ phone, password: 'correct horse battery', name });
+      const short = familyClient(t, { userId: made.userId, containerId: made.containerId, accessToken: made.session.accessToken, refreshToken: made.session.refreshToken, phone });
+      await short.join(owner, family);
+      const seen = ((await memberList(c, family.groupId)).body.members as { userId: string; name: string; phone: string }[]).find((m) => m.userId === made.userId)!;
+      for (const text of [seen.name, seen.phone]) {
+        assert.match(text, /\*{4}/, JSON.stringify(seen));
+        assert.ok(!text.replace(/\D/g, '').includes('345'), JSON.stringify(seen));
+      }
+      await owner.removeMember(family.groupId, made.userId);
+    }
   });
 });

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { client, expectError, startTestApp, type Api, type ApiResult, type TestApp, type TestUser } from './helpers/app.js';
 import { assertConsistent } from './helpers/integrity.js';
+import { familyClient } from './helpers/family.js';
 
 /**
  * `files/abort` (albumd's): an unfinished upload given up takes its parts with it and stops counting
@@ -68,6 +69,30 @@ describe('abandoning an upload', () => {
     expectError(await abort(api, first), 400, 13000309);
     expectError(await api.call('POST', `${V1}/files/abort`, { fileId: '', uploadId: 'x' }), 400, 13000102);
     assert.equal((await abort(api, second)).status, 200);
+    await assertConsistent(t);
+  });
+
+  test("a member removed from a family, or a family deleted, takes its unfinished uploads into it along", async () => {
+    const owner = familyClient(t, await t.newUser('Owner'));
+    for (const ending of ['removed', 'left', 'deleted'] as const) {
+      const member = await t.newUser('Member');
+      const m = familyClient(t, member);
+      const family = await owner.createFamily(`Home ${ending}`);
+      await m.join(owner, family);
+      const bytes = randomBytes(12 << 20);
+      const c = await m.call('POST', `${V1}/files/create`, { containerId: family.containerId, parentFolder: ['root'], fileName: 'x.bin', length: bytes.length, sha256: sha(bytes), uploadMode: 'multipart' }, { 'x-hw-share-folder-id': family.id });
+      assert.equal(c.status, 200, JSON.stringify(c.body));
+      const [part] = c.body.multiParts as Part[];
+      assert.equal((await put(part!.uploadUrl, bytes.subarray(0, part!.partSize))).status, 200);
+      assert.ok(partFiles() > 0);
+      assert.equal(await t.store.read.uploads.pendingBytes(family.containerId, Date.now()), bytes.length);
+      if (ending === 'removed') assert.equal((await owner.removeMember(family.groupId, member.userId)).status, 200);
+      else if (ending === 'left') assert.equal((await m.removeMember(family.groupId, member.userId, member.userId)).status, 200);
+      else assert.equal((await owner.deleteFamily(family.id)).status, 200);
+      assert.equal(await t.store.read.uploads.pendingBytes(family.containerId, Date.now()), 0, ending);
+      assert.equal(partFiles(), 0, ending);
+      expectError(await put(part!.uploadUrl, bytes.subarray(0, part!.partSize)), 400, 13000309);
+    }
     await assertConsistent(t);
   });
 

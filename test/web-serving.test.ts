@@ -54,6 +54,27 @@ describe('serving the web gallery', () => {
       assert.equal(typeof body.code, 'number', url);
       assert.ok(!r.body.includes('not for the web'), url);
     }
+    // HEAD is answered as GET would be; a range past the end and a failed precondition keep their
+    // status (caches rely on them), with the envelope.
+    assert.equal((await t.app.inject({ method: 'HEAD', url: '/assets/nope.js' })).statusCode, 404);
+    assert.equal((await t.app.inject({ method: 'HEAD', url: '/assets/index-AbC123.js' })).statusCode, 200);
+    const dir404 = await t.app.inject({ method: 'GET', url: '/assets/' });
+    assert.equal(dir404.statusCode, 404);
+    assert.equal((dir404.json() as { code: number }).code, 13001005);
+    const range = await t.app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: { range: 'bytes=99999-' } });
+    assert.equal(range.statusCode, 416);
+    assert.equal((range.json() as { code: number }).code, 13000101);
+    const pre = await t.app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: { 'if-match': '"nope"' } });
+    assert.equal(pre.statusCode, 412);
+    assert.equal((pre.json() as { code: number }).code, 13000101);
+    const post = await t.app.inject({ method: 'POST', url: '/' });
+    assert.equal(post.statusCode, 405);
+    assert.match(String(post.headers.allow), /GET, HEAD/);
+
+    // A new build replacing the old under the running server is served at once.
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>albumd v2</title>');
+    assert.match((await t.app.inject({ method: 'GET', url: '/' })).body, /v2/);
+
     // The API is still the API.
     assert.equal((await t.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
   });

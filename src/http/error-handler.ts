@@ -12,6 +12,8 @@ import { describeValidation } from './validation-message.js';
 
 const tooLarge: Localized = { en: 'Bad request: the body is too large', zh: '请求错误：请求体过大' };
 const malformedRequest: Localized = { en: 'Bad request: malformed request', zh: '请求错误：请求格式错误' };
+const preconditionFailed: Localized = { en: 'Bad request: a precondition of the request failed', zh: '请求错误：请求的前提条件不成立' };
+const rangeNotSatisfiable: Localized = { en: 'Bad request: the range is outside the file', zh: '请求错误：请求的范围超出文件' };
 
 function send(reply: FastifyReply, req: FastifyRequest, error: AppError): FastifyReply {
   const body: Record<string, unknown> = { code: error.code, msg: error.localizedMessage(req.lang) };
@@ -37,6 +39,12 @@ export function toAppError(error: FastifyError): AppError | undefined {
   if (full) return full;
   const status = error.statusCode ?? 500;
   if (status === 429) return new AppError(ErrorCode.RateLimited);
+  // A file route's own answers keep their meaning for caches and browsers (a range past the end, a
+  // failed precondition, a file that is not there or not to be served); every other client error is
+  // a malformed request.
+  if (status === 403 || status === 404) return new AppError(ErrorCode.UnknownRoute);
+  if (status === 412) return new AppError(ErrorCode.BadRequest, preconditionFailed, undefined, 412);
+  if (status === 416) return new AppError(ErrorCode.BadRequest, rangeNotSatisfiable, undefined, 416);
   if (status >= 400 && status < 500) return badRequest(malformedRequest);
   return undefined;
 }

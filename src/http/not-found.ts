@@ -22,7 +22,10 @@ export function registerNotFound(app: FastifyInstance): void {
 
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0] ?? '/';
-    const allowed = [...methods].filter((m) => m !== req.method && router.find(m as HTTPMethod, path) !== null);
+    // HEAD is GET without the body: a HEAD nothing answers is a 404, as its GET would be.
+    const asked = req.method === 'HEAD' ? 'GET' : req.method;
+    const allowed = [...methods].filter((m) => m !== asked && router.find(m as HTTPMethod, path) !== null);
+    if (allowed.includes('GET')) allowed.push('HEAD');
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       throw new AppError(ErrorCode.UnknownRoute, methodNotAllowed, undefined, 405);

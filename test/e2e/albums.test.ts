@@ -146,4 +146,21 @@ describe('managing albums in the gallery', { skip: hasChromium ? false : 'Chromi
       assert.match(await page.getByRole('dialog').getByRole('alert').innerText(), /name/i);
     });
   });
+
+  test('an address naming no album (malformed, a dot segment) says so, and asks the API for nothing else', async (ctx) => {
+    await withPage(ctx, browser, async (page) => {
+      const errors: string[] = [];
+      const paths: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('request', (r) => paths.push(new URL(r.url()).pathname));
+      await signIn(page);
+      for (const hash of ['#/album/%E0', '#/album/..', '#/album/.', '#/library/%E0/root', '#/families/..']) {
+        await page.goto(`${origin}/${hash}`);
+        await page.getByRole('alert').first().waitFor();
+        assert.match(await page.getByRole('alert').first().innerText(), /does not exist|not open to you/i, hash);
+      }
+      assert.deepEqual(errors, []);
+      assert.ok(paths.every((p) => p === '/' || p.startsWith('/assets/') || /^\/koodrive\/ose\/v1\/(album|files|space|sharefolder|user|usergroupsInvite|auth)\//.test(p)), paths.join(' '));
+    });
+  });
 });

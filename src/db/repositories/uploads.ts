@@ -71,6 +71,19 @@ export function uploadsRepository(runner: QueryRunner) {
         .executeTakeFirst();
       return Number(row?.n ?? 0);
     },
+    /**
+     * Drops the unfinished uploads into a space (of one user, or of everyone) that no complete holds:
+     * a member removed from a family, a family deleted. Returns their IDs, whose parts then go.
+     */
+    async dropInContainer(containerId: string, userId?: string): Promise<string[]> {
+      let query = db.selectFrom('uploads').select('id').where('container_id', '=', containerId).where('completing_at', 'is', null);
+      if (userId !== undefined) query = query.where('user_id', '=', userId);
+      const ids = (await query.execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      await db.deleteFrom('upload_parts').where('upload_id', 'in', ids).execute();
+      await db.deleteFrom('uploads').where('id', 'in', ids).execute();
+      return ids;
+    },
     async delete(id: string): Promise<void> {
       await db.deleteFrom('upload_parts').where('upload_id', '=', id).execute();
       await db.deleteFrom('uploads').where('id', '=', id).execute();

@@ -141,7 +141,7 @@ export function createFamilyService(deps: DomainDeps) {
      * moves intact into a folder named after the family in the owner's personal space.
      */
     async delete(userId: string, input: { id: string }): Promise<void> {
-      await store.write(async (repos) => {
+      const dropped = await store.write(async (repos) => {
         const family = ownerOnly(await familyOfMember(repos, userId, input.id), userId);
         const personal = await personalSpace(repos, userId);
         const rows = await repos.files.inContainer(family.container_id);
@@ -155,9 +155,12 @@ export function createFamilyService(deps: DomainDeps) {
         await repos.files.place(family.root_folder_id, personal.rootFolderId, name, t);
         // The same effects as every other move between spaces: albums over these folders count them again.
         await spaceChanged(repos, rows, personal, { id: family.root_folder_id, parentId: personal.rootFolderId });
+        const uploads = await repos.uploads.dropInContainer(family.container_id);
         await repos.containers.delete(family.container_id);
         await repos.families.delete(family.group_id);
+        return uploads;
       });
+      for (const id of dropped) await deps.blobs.discardUpload(id);
     },
   };
 }

@@ -39,6 +39,19 @@ export interface InviteeConfirmDetail {
 
 const alreadyThere = (): AppError => new AppError(ErrorCode.AlreadyMember);
 
+/** What members see of each other's numbers: never enough to dial, short numbers included. */
+function maskedForMembers(phone: string): string {
+  const masked = maskPhone(phone);
+  return masked !== phone ? masked : `****${phone.slice(-2)}`;
+}
+
+/** A user made without a name is named by its number (in whatever form it was typed). */
+function looksLikeTheirNumber(name: string, phone: string): boolean {
+  const digits = name.replace(/\D/g, '');
+  const own = phone.replace(/\D/g, '');
+  return /^[\d\s()+.-]+$/.test(name) && digits.length > 0 && (own.endsWith(digits) || digits.endsWith(own.replace(/^0+/, '')));
+}
+
 export function createInvitationService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
@@ -88,9 +101,8 @@ export function createInvitationService(deps: DomainDeps) {
       return {
         members: rows.map((r) => ({
           userId: r.user_id,
-          // A user made without a name is named by its number: never shown whole to others.
-          name: r.name === r.phone ? maskPhone(r.phone) : r.name,
-          phone: maskPhone(r.phone),
+          name: looksLikeTheirNumber(r.name, r.phone) ? maskedForMembers(r.phone) : r.name,
+          phone: maskedForMembers(r.phone),
           role: r.user_id === r.owner_id ? 'owner' : 'member',
           joinTime: iso(Number(r.joined_at)),
         })),
@@ -162,7 +174,7 @@ export function createInvitationService(deps: DomainDeps) {
      */
     async removeMember(userId: string, input: { ownerId: string; groupId: string; deleteUserId: string }): Promise<void> {
       if (input.ownerId !== userId) throw invalidParam('ownerId', { en: "must be the caller's user ID", zh: '须为调用者的用户 ID' });
-      await store.write(async (repos) => {
+      const dropped = await store.write(async (repos) => {
         const family = await familyByGroup(repos, userId, input.groupId);
         if (input.deleteUserId === userId) {
           if (family.owner_id === userId) throw forbidden();
@@ -171,7 +183,10 @@ export function createInvitationService(deps: DomainDeps) {
           if (!(await repos.families.isMember(family.group_id, input.deleteUserId))) throw notFound();
         }
         await repos.families.removeMember(family.group_id, input.deleteUserId);
+        // Its unfinished uploads into the family end with it: they no longer hold the family's quota.
+        return repos.uploads.dropInContainer(family.container_id, input.deleteUserId);
       });
+      for (const id of dropped) await deps.blobs.discardUpload(id);
     },
   };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
+import { AppError, ErrorCode } from '../../domain/errors.js';
 
 /**
  * The web gallery (web/, built into dist/web) on the API's own origin: `/` is its page (never
@@ -43,16 +44,19 @@ export async function webRoutes(app: FastifyInstance, options: { publicUrl: stri
     app.log.warn('the web gallery is not built (npm run build): serving the API alone');
     return;
   }
-  const index = fs.readFileSync(path.join(dir, 'index.html'));
   const policy = pagePolicy(options.publicUrl);
-  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-    reply
+  // Read per request (it is small): a build replaced under a running server is served at once,
+  // never an old page naming assets that are gone.
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => {
+    const index = await fs.promises.readFile(path.join(dir, 'index.html')).catch(() => undefined);
+    if (!index) throw new AppError(ErrorCode.UnknownRoute);
+    return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-cache')
       .header('content-security-policy', policy)
       .header('referrer-policy', 'same-origin')
-      .send(index),
-  );
+      .send(index);
+  });
   await app.register(fastifyStatic, {
     root: path.join(dir, 'assets'),
     prefix: '/assets/',

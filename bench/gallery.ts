@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -118,11 +120,16 @@ async function galleryRun(): Promise<{ first: number; scroll: number; longest: n
   return { first, scroll: scrolled.ms, longest: Math.max(0, ...scrolled.tasks), longTasks: scrolled.tasks.length, pages };
 }
 
+// The bare page comes from a server of its own (no request interception, which would slow every
+// image); its images come from albumd, as the gallery's do.
+const bareServer = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(bare));
+await new Promise<void>((r) => bareServer.listen(0, '127.0.0.1', r));
+const bareUrl = `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/`;
+
 async function bareRun(): Promise<number> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.route(`${server.url}/__bare`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: bare }));
-  await page.goto(`${server.url}/__bare`);
+  await page.goto(bareUrl);
   const t = Number(await (await page.waitForFunction(allPainted, SHOWN, { polling: 'raf', timeout: 60_000 })).jsonValue());
   await context.close();
   return t;
@@ -148,6 +155,7 @@ try {
   console.log(`  JavaScript bundle: ${(bundle / 1024).toFixed(1)} kB gzipped (goal < 150 kB)`);
 } finally {
   await browser.close();
+  bareServer.close();
   server.child.kill('SIGTERM');
   await new Promise((r) => server.child.on('exit', r));
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string; pool: number };
 
 export interface Config {
   port: number;
@@ -78,7 +78,7 @@ function readUrl(env: Env, name: string, problems: string[]): string | undefined
 function readDatabase(env: Env, dataDir: string, problems: string[]): DatabaseConfig {
   const raw = env.ALBUMD_DATABASE_URL;
   if (raw === undefined || raw === '') return { dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') };
-  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw };
+  if (/^postgres(ql)?:\/\//.test(raw)) return { dialect: 'postgres', url: raw, pool: readInt(env, 'ALBUMD_DATABASE_POOL', 10, 1, 1000, problems) };
   const sqlite = /^sqlite:(?:\/\/)?(.+)$/.exec(raw);
   if (sqlite?.[1]) return { dialect: 'sqlite', file: path.resolve(sqlite[1]) };
   problems.push(`ALBUMD_DATABASE_URL: must be sqlite:<path> or postgres://…, got "${raw}"`);

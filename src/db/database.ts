@@ -9,6 +9,7 @@ import { migrationProvider } from './migrations/index.js';
 import { bindRepositories, type Repositories } from './repositories/index.js';
 import { GroupCommitQueue } from './write-queue.js';
 import { startCheckpointer } from './checkpointer.js';
+import { createPostgresStore } from './postgres.js';
 
 /** The domain's only door to persistence: repositories for reads, a unit of work for writes. */
 export interface Store {
@@ -64,7 +65,7 @@ function turnReadTransactions(sqlite: SQLite.Database): { ensure: () => void; en
 }
 
 export function createStore(config: DatabaseConfig): Store {
-  if (config.dialect !== 'sqlite') throw new Error('PostgreSQL support is not built yet; use a sqlite: URL');
+  if (config.dialect === 'postgres') return createPostgresStore(config.url, config.pool);
   const writer = openSqlite(config.file);
   // Checkpoints run on their own thread (checkpointer.ts); this one is only the safety net.
   writer.pragma('wal_autocheckpoint = 20000');

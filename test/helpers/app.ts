@@ -6,18 +6,18 @@ import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createStore, type Store } from '../../src/db/database.js';
 import { formatXDate } from '../../src/domain/auth/credentials.js';
+import { dropPostgresFor, postgresUrlFor, testDialect } from './test-database.js';
 
 /**
  * A fresh, migrated database per test file. The kind comes from ALBUMD_TEST_DATABASE (default
  * sqlite, a real file in a temporary directory), so the same tests can run on another dialect.
  */
-export async function makeTestStore(dataDir: string): Promise<{ store: Store; config: Config['database'] }> {
-  const kind = process.env.ALBUMD_TEST_DATABASE ?? 'sqlite';
-  if (kind !== 'sqlite') throw new Error(`ALBUMD_TEST_DATABASE=${kind} is not supported yet`);
-  const database = { dialect: 'sqlite' as const, file: path.join(dataDir, 'albumd.sqlite') };
+export async function makeTestStore(dataDir: string): Promise<{ store: Store; config: Config['database']; drop?: () => Promise<void> }> {
+  const database: Config['database'] =
+    testDialect() === 'postgres' ? { dialect: 'postgres', url: await postgresUrlFor(dataDir), pool: 10 } : { dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') };
   const store = createStore(database);
   await store.migrate();
-  return { store, config: database };
+  return { store, config: database, ...(database.dialect === 'postgres' ? { drop: () => dropPostgresFor(dataDir) } : {}) };
 }
 
 const made = new Set<string>();
@@ -62,7 +62,7 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = reuse.dataDir ?? tempDir();
   const config = loadConfig({ ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', ALBUMD_LOGIN_RATE_LIMIT: '0', LOG_LEVEL: 'silent', ...env });
-  const { store, config: database } = await makeTestStore(dataDir);
+  const { store, config: database, drop } = await makeTestStore(dataDir);
   config.database = database;
   const built = await buildApp(config, { store, logger: false, ...deps });
   return {
@@ -84,6 +84,7 @@ export async function startTestApp(
     async close() {
       await built.app.close();
       await store.close();
+      if (!reuse.keepDataDir) await drop?.();
       if (!reuse.keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseEnv } from './test-database.js';
 import { formatXDate } from '../../src/domain/auth/credentials.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -51,9 +52,10 @@ export interface ServerProcess {
 /** Starts the real server (`src/server.ts`) as its own process and waits for /healthz. */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
+  const database = await databaseEnv(env);
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ALBUMD_RATE_LIMIT: '0', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, LOG_LEVEL: 'warn', ALBUMD_RATE_LIMIT: '0', ...database, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   leftovers.children.add(child);
@@ -124,9 +126,10 @@ export async function refusing(port: number, ms = 10_000): Promise<void> {
 }
 
 /** Runs bin/albumd and parses its one JSON line. */
-export function runCli(args: string[], env: Record<string, string>): Promise<Record<string, unknown>> {
+export async function runCli(args: string[], env: Record<string, string>): Promise<Record<string, unknown>> {
+  const database = await databaseEnv(env);
   return new Promise((resolve, reject) => {
-    execFile(path.join(ROOT, 'bin/albumd'), args, { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+    execFile(path.join(ROOT, 'bin/albumd'), args, { cwd: ROOT, env: { ...process.env, ...database, ...env } }, (error, stdout, stderr) => {
       if (error) reject(new Error(`albumd ${args.join(' ')} failed: ${stderr}`));
       else resolve(JSON.parse(stdout.trim()) as Record<string, unknown>);
     });

@@ -1,0 +1,75 @@
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import type { DB } from './schema.js';
+import type { QueryRunner } from './query-runner.js';
+import { migrationProvider } from './migrations/index.js';
+import { bindRepositories } from './repositories/index.js';
+import type { Store } from './database.js';
+
+/**
+ * albumd on PostgreSQL. One rule keeps every invariant that SQLite's single writer kept: each
+ * `store.write` is a SERIALIZABLE transaction, retried (a bounded number of times) when PostgreSQL
+ * finds it could not be ordered with a concurrent one. So a limit checked by a read inside the write
+ * (quota, album and member counts, free names, leases) holds as if the writes ran one at a time —
+ * the domain needs no lock of its own. A write's function may therefore run more than once: it must
+ * touch nothing but the database (files and caches change after it returns).
+ */
+
+/** serialization_failure, deadlock_detected, and a unique violation met under the same race. */
+const RETRYABLE = new Set(['40001', '40P01', '23505']);
+const MAX_ATTEMPTS = 12;
+
+// BIGINT (count(*), millisecond times, sizes) and NUMERIC (sums) as numbers: every value albumd
+// keeps fits 2^53, and the repositories' types say number | string anyway.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+function postgresRunner(db: Kysely<DB> | Transaction<DB>): QueryRunner {
+  return { db, dialect: 'postgres', execute: (query) => db.executeQuery(query) };
+}
+
+export function createPostgresStore(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // A connection dropped by the server (restart, idle kill) must not take the process with it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+
+  return {
+    dialect: 'postgres',
+    read: bindRepositories(postgresRunner(db)),
+    async write(fn) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db
+            .transaction()
+            .setIsolationLevel('serializable')
+            .execute((trx) => fn(bindRepositories(postgresRunner(trx))));
+        } catch (error) {
+          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+          // Spread the retries out: the transactions that collided should not collide again.
+          await sleep(Math.random() * Math.min(200, 2 ** attempt * 2));
+        }
+      }
+    },
+    async migrate() {
+      // Kysely's migrator holds pg_advisory_xact_lock while it migrates: instances starting together
+      // migrate once, the others wait and find nothing left to do.
+      const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+      if (error) throw error instanceof Error ? error : new Error(String(error));
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import fs from 'node:fs';
 import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { createBlobStore, type BlobStore } from '../src/storage/blob-store.js';
 import { BLOB_GRACE_MS } from '../src/domain/integrity/blob-sweep.js';
 import { startTestApp, client, tempDir, type Api, type TestApp, type TestUser } from './helpers/app.js';
 import { assertConsistent } from './helpers/integrity.js';
+import { rawSql, type RawSql } from './helpers/raw-sql.js';
 
 const V1 = '/koodrive/ose/v1';
 const HOURS_AGO = (h: number) => new Date(Date.now() - h * 3600_000);
@@ -16,11 +16,11 @@ describe('the blob sweep', () => {
   let t: TestApp;
   let u: TestUser;
   let api: Api;
-  let db: SQLite.Database;
+  let db: RawSql;
   let blobs: BlobStore;
   let n = 0;
-  const sql = (text: string, ...params: unknown[]) => db.prepare(text).run(...params);
-  const row = (sha256: string) => db.prepare('select ref_count, unreferenced_since from blobs where sha256 = ?').get(sha256) as { ref_count: number; unreferenced_since: number | null } | undefined;
+  const sql = (text: string, ...params: unknown[]) => db.run(text, ...params);
+  const row = (sha256: string) => db.get<{ ref_count: number; unreferenced_since: number | null }>('select ref_count, unreferenced_since from blobs where sha256 = ?', sha256);
   const upload = async (body = `content ${(n += 1)} ${Date.now()}`) => {
     const r = await api.upload(`f${n}.txt`, body);
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -44,12 +44,11 @@ describe('the blob sweep', () => {
     await t.startupSweep;
     u = await t.newUser();
     api = client(t, u);
-    db = new SQLite((t.config.database as { file: string }).file);
-    db.pragma('busy_timeout = 5000');
+    db = await rawSql(t.config.database);
     blobs = createBlobStore(t.dataDir);
   });
   after(async () => {
-    db?.close();
+    await db?.close();
     await t?.close();
   });
 
@@ -57,13 +56,13 @@ describe('the blob sweep', () => {
     test(`a count a double release left at 0 is recounted, not swept (grace ${graceMs} ms)`, async () => {
       const f = await upload();
       // The state a double release leaves: the count says unused since long ago; the file row is there.
-      sql('update blobs set ref_count = 0, unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
+      await sql('update blobs set ref_count = 0, unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
       age(f.sha256);
       const report = await t.domain.sweeper.sweep(graceMs);
       assert.equal(report.unreferencedRemoved, 0);
       assert.equal(report.countsRepaired, 1);
       assert.ok(fs.existsSync(blobs.localPath(f.sha256)), 'the content stays');
-      assert.deepEqual(row(f.sha256), { ref_count: 1, unreferenced_since: null }, 'the count is the files’ again');
+      assert.deepEqual(await row(f.sha256), { ref_count: 1, unreferenced_since: null }, 'the count is the files’ again');
       const got = await download(f.id);
       assert.equal(got.statusCode, 200);
       assert.equal(got.payload, f.body);
@@ -73,12 +72,12 @@ describe('the blob sweep', () => {
 
   test('content whose row was lost is no orphan while a file uses it: the row comes back', async () => {
     const f = await upload();
-    sql('delete from blobs where sha256 = ?', f.sha256);
+    await sql('delete from blobs where sha256 = ?', f.sha256);
     age(f.sha256);
     const report = await t.domain.sweeper.sweep(0);
     assert.equal(report.orphansRemoved, 0);
     assert.equal(report.countsRepaired, 1);
-    assert.equal(row(f.sha256)?.ref_count, 1);
+    assert.equal((await row(f.sha256))?.ref_count, 1);
     assert.equal((await download(f.id)).payload, f.body);
     await assertConsistent(t);
   });
@@ -86,24 +85,24 @@ describe('the blob sweep', () => {
   test('unused content goes once unreferenced and unwritten for the grace period', async () => {
     const f = await upload();
     assert.equal((await api.job(2, [f.id], { actionType: 202 })).status, 200);
-    assert.equal(row(f.sha256)?.ref_count, 0);
+    assert.equal((await row(f.sha256))?.ref_count, 0);
     await t.domain.sweeper.sweep();
     assert.ok(fs.existsSync(blobs.localPath(f.sha256)), 'unreferenced just now: within the grace');
-    sql('update blobs set unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
+    await sql('update blobs set unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
     await t.domain.sweeper.sweep();
     assert.ok(fs.existsSync(blobs.localPath(f.sha256)), 'its bytes were written just now: within the grace');
     age(f.sha256);
     const report = await t.domain.sweeper.sweep();
     assert.equal(report.unreferencedRemoved, 1);
     assert.ok(!fs.existsSync(blobs.localPath(f.sha256)));
-    assert.equal(row(f.sha256), undefined);
+    assert.equal(await row(f.sha256), undefined);
     await assertConsistent(t);
   });
 
   test('held content stays until released, whatever its count and age', async () => {
     const f = await upload();
     assert.equal((await api.job(2, [f.id], { actionType: 202 })).status, 200);
-    sql('update blobs set unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
+    await sql('update blobs set unreferenced_since = ? where sha256 = ?', HOURS_AGO(2).getTime(), f.sha256);
     age(f.sha256);
     const release = await t.domain.sweeper.holds.hold([f.sha256]);
     assert.equal((await t.domain.sweeper.sweep(0)).unreferencedRemoved, 0);
@@ -119,7 +118,7 @@ describe('the blob sweep', () => {
     for (let i = 0; i < 230; i++) {
       const sha256 = await orphan(`unused ${i} ${Date.now()}`);
       age(sha256);
-      sql('insert into blobs (sha256, size, ref_count, unreferenced_since, created_at) values (?, 1, 0, ?, 1)', sha256, HOURS_AGO(2).getTime());
+      await sql('insert into blobs (sha256, size, ref_count, unreferenced_since, created_at) values (?, 1, 0, ?, 1)', sha256, HOURS_AGO(2).getTime());
       shas.push(sha256);
     }
     const release = await t.domain.sweeper.holds.hold(shas.slice(0, 5));

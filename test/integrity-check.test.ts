@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import SQLite from 'better-sqlite3';
 import { createBlobStore, type BlobStore } from '../src/storage/blob-store.js';
 import type { Finding, IntegrityReport } from '../src/domain/integrity/index.js';
 import { startTestApp, client, type Api, type TestApp, type TestUser } from './helpers/app.js';
 import { familyClient, photo } from './helpers/family.js';
 import { assertConsistent, checkLibrary } from './helpers/integrity.js';
 import { ROOT } from './helpers/process.js';
+import { rawSql, type RawSql } from './helpers/raw-sql.js';
 
 const V1 = '/koodrive/ose/v1';
 type Up = { id: string; sha256: string; ownerId: string };
@@ -24,7 +24,7 @@ describe('bin/albumd check', () => {
   let t: TestApp;
   let u: TestUser;
   let api: Api;
-  let db: SQLite.Database;
+  let db: RawSql;
   let blobs: BlobStore;
   const lib = {} as {
     trips: string;
@@ -40,10 +40,15 @@ describe('bin/albumd check', () => {
     groupId: string;
     uploadId: string;
   };
-  const dbFile = () => (t.config.database as { file: string }).file;
-  const sql = (text: string, ...params: unknown[]) => db.prepare(text).run(...params);
-  const one = <T>(text: string, ...params: unknown[]) => db.prepare(text).get(...params) as T;
-  const counts = () => ({ files: one<{ n: number }>('select count(*) n from files').n, stored: fs.readdirSync(path.join(t.dataDir, 'blobs')).length, blobs: [...storedShas()] });
+  /** ALBUMD_DATABASE_URL naming the test app's database, for a child process. */
+  const databaseUrl = () => (t.config.database.dialect === 'postgres' ? t.config.database.url : `sqlite:${t.config.database.file}`);
+  const sql = (text: string, ...params: unknown[]) => db.run(text, ...params);
+  const one = async <T>(text: string, ...params: unknown[]): Promise<T> => {
+    const found = await db.get<T>(text, ...params);
+    assert.ok(found !== undefined, `no row: ${text}`);
+    return found;
+  };
+  const counts = async () => ({ files: (await one<{ n: number }>('select count(*) n from files')).n, stored: fs.readdirSync(path.join(t.dataDir, 'blobs')).length, blobs: [...storedShas()] });
   const storedShas = function* (): Generator<string> {
     const root = path.join(t.dataDir, 'blobs');
     for (const a of fs.readdirSync(root).filter((n) => /^[0-9a-f]{2}$/.test(n))) {
@@ -55,15 +60,14 @@ describe('bin/albumd check', () => {
     t = await startTestApp();
     u = await t.newUser();
     api = client(t, u);
-    db = new SQLite(dbFile());
-    db.pragma('busy_timeout = 5000');
+    db = await rawSql(t.config.database);
     blobs = createBlobStore(t.dataDir);
     const up = async (name: string, body: Buffer | string, parent = 'root'): Promise<Up> => {
       const r = await api.upload(name, body, parent);
       assert.equal(r.status, 200, JSON.stringify(r.body));
       return r.body as unknown as Up;
     };
-    lib.root = one<{ root_folder_id: string }>('select root_folder_id from containers where id = ?', u.containerId).root_folder_id;
+    lib.root = (await one<{ root_folder_id: string }>('select root_folder_id from containers where id = ?', u.containerId)).root_folder_id;
     lib.trips = await api.folder('Trips');
     lib.sub = await api.folder('Sub', lib.trips);
     lib.a = await up('a.jpg', photo('check', 1), lib.trips);
@@ -96,7 +100,7 @@ describe('bin/albumd check', () => {
     assert.equal(put.statusCode, 200);
   });
   after(async () => {
-    db?.close();
+    await db?.close();
     await t?.close();
   });
 
@@ -110,7 +114,7 @@ describe('bin/albumd check', () => {
   });
 
   // Each derived value set wrong in the database: found with its ID, and --repair sets it back.
-  const derived: { name: string; corrupt: () => void; check: string; id: () => string }[] = [
+  const derived: { name: string; corrupt: () => Promise<void>; check: string; id: () => string }[] = [
     { name: 'a blob reference count', corrupt: () => sql('update blobs set ref_count = ref_count + 3 where sha256 = ?', lib.a.sha256), check: 'blob-ref-count', id: () => lib.a.sha256 },
     { name: 'the count a double release leaves', corrupt: () => sql('update blobs set ref_count = 0, unreferenced_since = 1 where sha256 = ?', lib.note.sha256), check: 'blob-ref-count', id: () => lib.note.sha256 },
     { name: 'a blob size', corrupt: () => sql('update blobs set size = size + 1 where sha256 = ?', lib.c.sha256), check: 'blob-size', id: () => lib.c.sha256 },
@@ -135,31 +139,31 @@ describe('bin/albumd check', () => {
   ];
   for (const c of derived) {
     test(`${c.name}: found with its ID; --repair sets it from the rows`, async () => {
-      c.corrupt();
+      await c.corrupt();
       const found = await checkLibrary(t);
       assert.equal(found.ok, false);
       const finding = findingOf(found, c.check, c.id());
       assert.ok(finding, `${c.check} about ${c.id()} in:\n${JSON.stringify(found.findings, null, 1)}`);
       assert.equal(finding.severity, 'error');
       assert.equal(finding.repairable, true);
-      const before = counts();
+      const before = await counts();
       const repaired = await checkLibrary(t, undefined, { repair: true });
       assert.ok(repaired.ok, JSON.stringify(repaired.remaining));
       assert.ok(Object.values(repaired.repaired!).some((n) => n > 0));
-      assert.deepEqual(counts(), before, 'no file row and no stored content went');
+      assert.deepEqual(await counts(), before, 'no file row and no stored content went');
       await assertConsistent(t, undefined, { verifyHashes: true });
     });
   }
 
   test('everything derived at once, in one repair', async () => {
-    for (const c of derived.filter((d) => d.check !== 'blob-row-missing')) c.corrupt();
+    for (const c of derived.filter((d) => d.check !== 'blob-row-missing')) await c.corrupt();
     const found = await checkLibrary(t);
     for (const c of derived.filter((d) => d.check !== 'blob-row-missing')) assert.ok(findingOf(found, c.check, c.id()), `${c.name} found`);
-    const before = counts();
+    const before = await counts();
     const repaired = await checkLibrary(t, undefined, { repair: true });
     assert.ok(repaired.ok, JSON.stringify(repaired.remaining));
     assert.deepEqual(repaired.remaining, []);
-    assert.deepEqual(counts(), before);
+    assert.deepEqual(await counts(), before);
     await assertConsistent(t);
     // Through the API too: the album list shows the counts again.
     const list = await api.listAlbums('albumKind=1&albumType=2&pageSize=100');
@@ -168,7 +172,7 @@ describe('bin/albumd check', () => {
 
   // What no row can give back: found, left by --repair (which deletes nothing), then undone here.
   const blobPath = (sha256: string) => blobs.localPath(sha256);
-  const partPath = () => one<{ path: string }>('select path from upload_parts where upload_id = ?', lib.uploadId).path;
+  const partPath = async () => (await one<{ path: string }>('select path from upload_parts where upload_id = ?', lib.uploadId)).path;
   const underived: { name: string; corrupt: () => Promise<void> | void; undo: () => Promise<void> | void; check: string; id: () => string; verifyHashes?: boolean }[] = [
     {
       name: 'a parent cycle',
@@ -229,8 +233,14 @@ describe('bin/albumd check', () => {
     },
     {
       name: 'an upload part whose bytes are gone',
-      corrupt: () => fs.renameSync(partPath(), `${partPath()}.away`),
-      undo: () => fs.renameSync(`${partPath()}.away`, partPath()),
+      corrupt: async () => {
+        const part = await partPath();
+        fs.renameSync(part, `${part}.away`);
+      },
+      undo: async () => {
+        const part = await partPath();
+        fs.renameSync(`${part}.away`, part);
+      },
       check: 'upload-part-file-missing',
       id: () => lib.uploadId,
     },
@@ -244,11 +254,11 @@ describe('bin/albumd check', () => {
         assert.ok(finding, `${c.check} about ${c.id()} in:\n${JSON.stringify(found.findings, null, 1)}`);
         assert.equal(finding.repairable, false);
         assert.equal(found.ok, false);
-        const before = counts();
+        const before = await counts();
         const repaired = await checkLibrary(t, undefined, { repair: true, verifyHashes: c.verifyHashes ?? false });
         assert.ok(findingOf(repaired.remaining!, c.check, c.id()), 'still there after the repair');
         assert.equal(repaired.ok, false);
-        assert.deepEqual(counts(), before, 'no file row and no stored content went');
+        assert.deepEqual(await counts(), before, 'no file row and no stored content went');
       } finally {
         await c.undo();
       }
@@ -287,18 +297,18 @@ describe('bin/albumd check', () => {
   });
 
   test('an upload past its expiry is a warning, not an error', async () => {
-    sql('update uploads set expires_at = 1 where id = ?', lib.uploadId);
+    await sql('update uploads set expires_at = 1 where id = ?', lib.uploadId);
     try {
       const found = await checkLibrary(t);
       assert.equal(findingOf(found, 'upload-expired', lib.uploadId)?.severity, 'warning');
       assert.ok(found.ok);
     } finally {
-      sql('update uploads set expires_at = ? where id = ?', Date.now() + 3600_000, lib.uploadId);
+      await sql('update uploads set expires_at = ? where id = ?', Date.now() + 3600_000, lib.uploadId);
     }
   });
 
   test('as a process: exit 0 when consistent, 1 with a line per finding, --json, --repair', async () => {
-    const env = { ALBUMD_DATA_DIR: t.dataDir, ALBUMD_DATABASE_URL: `sqlite:${dbFile()}`, LOG_LEVEL: 'silent' };
+    const env = { ALBUMD_DATA_DIR: t.dataDir, ALBUMD_DATABASE_URL: databaseUrl(), LOG_LEVEL: 'silent' };
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
         execFile(path.join(ROOT, 'bin/albumd'), ['check', ...args], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
@@ -309,8 +319,8 @@ describe('bin/albumd check', () => {
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.match(clean.stdout, /^checked \d+ files, .*: 0 errors, 0 warnings$/m);
 
-    sql('update albums set item_count = 42 where id = ?', lib.manual);
-    sql("update files set parent_id = 'Fnowhere' where id = ?", lib.note.id);
+    await sql('update albums set item_count = 42 where id = ?', lib.manual);
+    await sql("update files set parent_id = 'Fnowhere' where id = ?", lib.note.id);
     try {
       const bad = await run(['--verify-hashes']);
       assert.equal(bad.code, 1);
@@ -330,7 +340,7 @@ describe('bin/albumd check', () => {
       assert.match(repaired.stdout, /^repaired: album-counts 1$/m);
       assert.match(repaired.stdout, /^left +error +tree-orphan/m);
     } finally {
-      sql('update files set parent_id = ? where id = ?', lib.root, lib.note.id);
+      await sql('update files set parent_id = ? where id = ?', lib.root, lib.note.id);
     }
     // --repair checks again after repairing: 0 means the library is consistent now.
     assert.equal((await run(['--repair'])).code, 0);

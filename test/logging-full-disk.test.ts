@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { databaseEnv } from './helpers/test-database.js';
 import { ROOT, exitWithin, freePort, headersFor, runCli, tempDataDir, type ServerProcess } from './helpers/process.js';
 
 /**
@@ -57,7 +58,7 @@ async function startServer(stdout: number | 'pipe', dataDir: string): Promise<Se
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ALBUMD_RATE_LIMIT: '0', ALBUMD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, LOG_LEVEL: 'info', ALBUMD_RATE_LIMIT: '0', ...(await databaseEnv({ ALBUMD_DATA_DIR: dataDir })), ALBUMD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', stdout, 'pipe'],
   });
   children.add(child);

@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { createStore } from '../src/db/database.js';
+import { storeFor } from './helpers/test-database.js';
 import { assertConsistent } from './helpers/integrity.js';
 import { RawConnection, exitWithin, headersFor, rawHead, refusing, runCli, spawnServer, tempDataDir, type ServerProcess } from './helpers/process.js';
 
@@ -56,7 +55,7 @@ describe('the server as a process', () => {
       const lost = acked.filter((id) => !stored.has(id));
       assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged albums lost`);
       // What the kill cut short left no count behind either (the users' album counts among them).
-      const store = createStore({ dialect: 'sqlite', file: path.join(env.ALBUMD_DATA_DIR, 'albumd.sqlite') });
+      const store = await storeFor(env.ALBUMD_DATA_DIR);
       try {
         await assertConsistent({ store, dataDir: env.ALBUMD_DATA_DIR });
       } finally {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createStore } from '../src/db/database.js';
+import { storeFor } from './helpers/test-database.js';
 import { exitWithin, headersFor, runCli, spawnServer, tempDataDir, type ServerProcess } from './helpers/process.js';
 import { assertConsistent } from './helpers/integrity.js';
 
@@ -73,7 +73,7 @@ test('completes cut by a SIGKILL answer their file when retried after the restar
       const got = Buffer.from(await (await fetch(d.url.replace(/^https?:\/\/[^/]+/, again.url))).arrayBuffer());
       assert.ok(got.equals(uploads[i]!.bytes), `file ${i} downloads intact`);
     }
-    const store = createStore({ dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') });
+    const store = await storeFor(dataDir);
     try {
       // Parts a crash left behind belong to no upload any more: the sweep removes them after its grace.
       for (const u of uploads) assert.equal(await store.read.uploads.find(u.uploadId), undefined, 'no upload left');

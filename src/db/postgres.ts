@@ -17,7 +17,7 @@ import type { Store } from './database.js';
 
 /** serialization_failure, deadlock_detected, and a unique violation met under the same race. */
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 30;
 
 // BIGINT (count(*), millisecond times, sizes) and NUMERIC (sums) as numbers: every value albumd
 // keeps fits 2^53, and the repositories' types say number | string anyway.
@@ -39,7 +39,18 @@ function postgresRunner(db: Kysely<DB> | Transaction<DB>): QueryRunner {
   return { db, dialect: 'postgres', execute: (query) => db.executeQuery(query) };
 }
 
+/** One at a time: a promise chain. */
+class Serial {
+  private tail: Promise<unknown> = Promise.resolve();
+  with<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
 export function createPostgresStore(url: string, poolSize: number): Store {
+  const retries = new Serial();
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // A connection dropped by the server (restart, idle kill) must not take the process with it.
   pool.on('error', () => undefined);
@@ -49,18 +60,24 @@ export function createPostgresStore(url: string, poolSize: number): Store {
     dialect: 'postgres',
     read: bindRepositories(postgresRunner(db)),
     async write(fn) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db
-            .transaction()
-            .setIsolationLevel('serializable')
-            .execute((trx) => fn(bindRepositories(postgresRunner(trx))));
-        } catch (error) {
-          if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-          // Spread the retries out: the transactions that collided should not collide again.
-          await sleep(Math.random() * Math.min(200, 2 ** attempt * 2));
-        }
+      const once = () => db.transaction().setIsolationLevel('serializable').execute((trx) => fn(bindRepositories(postgresRunner(trx))));
+      try {
+        return await once();
+      } catch (error) {
+        if (!isRetryable(error)) throw error;
       }
+      // Writes that collided run again one at a time in this process (a hot folder or album would
+      // otherwise keep colliding); they can still meet other instances' writes, hence the bound.
+      return retries.with(async () => {
+        for (let attempt = 2; ; attempt++) {
+          try {
+            return await once();
+          } catch (error) {
+            if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+            await sleep(Math.random() * Math.min(100, 2 ** attempt));
+          }
+        }
+      });
     },
     async migrate() {
       // Kysely's migrator holds pg_advisory_xact_lock while it migrates: instances starting together

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
+import { createStore, type Store } from '../../src/db/database.js';
 
 /**
  * Which database the tests run on (ALBUMD_TEST_DATABASE: sqlite, the default, or postgres), and on
@@ -47,4 +49,11 @@ export async function dropPostgresFor(dataDir: string): Promise<void> {
 export async function databaseEnv(env: Record<string, string>): Promise<Record<string, string>> {
   if (testDialect() !== 'postgres' || env.ALBUMD_DATABASE_URL || !env.ALBUMD_DATA_DIR) return {};
   return { ALBUMD_DATABASE_URL: await postgresUrlFor(env.ALBUMD_DATA_DIR) };
+}
+
+/** A store on the data directory's database (what a spawned server or CLI there uses). */
+export async function storeFor(dataDir: string): Promise<Store> {
+  return createStore(
+    testDialect() === 'postgres' ? { dialect: 'postgres', url: await postgresUrlFor(dataDir), pool: 4 } : { dialect: 'sqlite', file: path.join(dataDir, 'albumd.sqlite') },
+  );
 }

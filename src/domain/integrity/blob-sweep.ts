@@ -119,14 +119,18 @@ export function createBlobSweeper(deps: DomainDeps) {
         if (stored === undefined || stored.mtimeMs <= limit) candidates.push(sha256);
       }
       if (candidates.length > 0) {
-        await store.write(async (repos) => {
+        // Decided inside the write and kept only once it commits: a write may run more than once.
+        const decided = await store.write(async (repos) => {
           const t = now();
+          const found = new Map<string, Outcome>();
           for (const sha256 of candidates) {
             const { count, changed } = await repos.blobs.recount(sha256, t);
-            if (count > 0) outcomes.set(sha256, changed ? 'repaired' : 'kept');
-            else if (await decide(repos, sha256)) outcomes.set(sha256, 'forgotten');
+            if (count > 0) found.set(sha256, changed ? 'repaired' : 'kept');
+            else if (await decide(repos, sha256)) found.set(sha256, 'forgotten');
           }
+          return found;
         });
+        for (const [sha256, outcome] of decided) outcomes.set(sha256, outcome);
       }
       for (const [sha256, outcome] of outcomes) {
         if (outcome !== 'forgotten') continue;

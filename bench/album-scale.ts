@@ -9,6 +9,7 @@ import { runCli } from '../test/helpers/process.js';
 import { seedLibrary } from './seed.js';
 import { seedFamily } from './seed-family.js';
 import { startServer } from './server.js';
+import { benchDatabaseEnv, benchDialect } from './database.js';
 
 /**
  * Album content at scale: one user with 1,000,000 files over 1,000 folders, 10,000 albums, a manual
@@ -27,7 +28,8 @@ const DEEP = quick ? 100 : 500;
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'albumd-bench-scale-'));
 // The manual album holds the default limit's 100,000 items; the add/remove turns need room for 100 more.
-const env = { ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', LOG_LEVEL: 'warn', ALBUMD_MAX_ALBUMS: '100000000', ALBUMD_MAX_ALBUM_ITEMS: String(ITEMS + 100) };
+const env = { ALBUMD_DATA_DIR: dataDir, ALBUMD_RATE_LIMIT: '0', LOG_LEVEL: 'warn', ALBUMD_MAX_ALBUMS: '100000000', ALBUMD_MAX_ALBUM_ITEMS: String(ITEMS + 100), ...(await benchDatabaseEnv()) };
+console.log(`albums: on ${benchDialect()}`);
 const user = await runCli(['user', 'add', '--phone', '+8613700000002', '--password', 'bench-password'], env);
 const userId = String(user.userId);
 const containerId = String(user.containerId);

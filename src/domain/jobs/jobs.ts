@@ -37,8 +37,7 @@ export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
   /** The checks of one file for one task; throws ItemFailure with the file's code. */
-  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, fileId: string, target: FileRow | undefined, inside: boolean): Promise<FileRow> {
-    const row = await repos.files.findById(fileId);
+  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, row: FileRow | undefined, target: FileRow | undefined, inside: boolean): Promise<FileRow> {
     if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
     const action = input.actionType ?? ActionType.Recycle;
     const guarded = input.taskType === TaskType.Delete || input.taskType === TaskType.Move;
@@ -116,9 +115,11 @@ export function createJobService(deps: DomainDeps) {
         const rows: FileRow[] = [];
         const failures: FailEntry[] = [];
         const ancestry = await ancestryOf(repos, needsFiles ? input.fileIds : []);
+        // The job's files in one query (a thousand round trips to PostgreSQL otherwise).
+        const named = new Map((needsFiles ? await repos.files.findMany(input.fileIds) : []).map((r) => [r.id, r]));
         for (const fileId of needsFiles ? input.fileIds : []) {
           try {
-            rows.push(await check(repos, space, dest, caller.userId, input, fileId, target, insideAnother(ancestry, fileId)));
+            rows.push(await check(repos, space, dest, caller.userId, input, named.get(fileId), target, insideAnother(ancestry, fileId)));
           } catch (error) {
             if (!(error instanceof ItemFailure)) throw error;
             failures.push({ fileId, code: error.code });

@@ -40,13 +40,25 @@ describe('the server as a process', () => {
     const workers = Array.from({ length: 16 }, (_, w) => worker(w));
     // Killed under load once a good number are acknowledged (a fixed delay acknowledged few on a busy machine).
     for (const deadline = Date.now() + 30_000; acked.length < 200 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    // A burst sent just before the kill: some of it is certainly in flight when the process dies.
+    const burst = Array.from({ length: 8 }, (_, i) =>
+      fetch(`${server.url}${CREATE}`, { method: 'POST', headers: headersFor(user), body: JSON.stringify({ name: `burst-${i}`, type: 2, albumKind: 1 }) }).then(
+        async (res) => {
+          const body = (await res.json()) as { albumId?: string };
+          if (res.status === 200 && body.albumId) acked.push(body.albumId);
+          return 'answered';
+        },
+        () => 'cut',
+      ),
+    );
     server.child.kill('SIGKILL');
     stop = true;
     await Promise.all(workers);
+    if ((await Promise.all(burst)).includes('cut')) failures += 1;
     const exit = await server.exited;
     assert.equal(exit.signal, 'SIGKILL');
     assert.ok(acked.length > 50, `only ${acked.length} creates acknowledged`);
-    // Each worker stops at its first failure: some had a request in flight when the process died.
+    // Each worker stops at its first failure: some requests were in flight when the process died.
     assert.ok(failures >= 1, 'the kill cut requests in flight');
 
     const again = await spawnServer(env);

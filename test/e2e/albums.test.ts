@@ -130,6 +130,35 @@ describe('managing albums in the gallery', { skip: hasChromium ? false : 'Chromi
     });
   });
 
+  test('the Family tab chosen while the personal list is still on its way shows the family list, not the late personal one', async (ctx) => {
+    const late = await api.createAlbum({ type: 2, albumKind: 1, name: 'Late one' });
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    await withPage(ctx, browser, async (page) => {
+      await signIn(page);
+      await page.getByRole('link', { name: /Late one/ }).waitFor();
+      // The personal list answers late (as a busy database might), the family list at once.
+      let held = 0;
+      const personalList = /\/album\/list\?albumKind=1&/;
+      await page.route(personalList, async (route) => {
+        held++;
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.continue();
+      });
+      await page.reload();
+      await page.waitForFunction(() => document.querySelector('[role=tab]') !== null);
+      await page.getByRole('tab', { name: 'Family' }).click();
+      await page.getByText('No albums yet.').waitFor();
+      await page.waitForTimeout(2000);
+      assert.ok(held >= 1, 'the personal list was asked for');
+      assert.equal(await page.getByRole('tab', { name: 'Family' }).getAttribute('aria-selected'), 'true');
+      assert.equal(await page.locator('.card').count(), 0, 'the personal albums that arrived late are not shown under Family');
+      await page.unroute(personalList);
+      await page.getByRole('tab', { name: 'Personal' }).click();
+      await page.getByRole('link', { name: /Late one/ }).waitFor();
+    });
+    assert.equal((await api.deleteAlbum(String(late.body.albumId))).status, 200);
+  });
+
   test('a collection album with no folder chosen is not sent, and an API refusal is shown in words', async (ctx) => {
     await withPage(ctx, browser, async (page) => {
       await signIn(page);

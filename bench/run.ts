@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- create|upload|thumbs|albums|gallery ...] [--quick]`: every benchmark reports its figures as
+ * `npm run bench [-- create|upload|thumbs|albums|gallery|jobs ...] [--quick]`: every benchmark reports its figures as
  * ratios against a baseline measured in the same run (the machines are shared and noisy).
  */
-const all = ['create', 'upload', 'thumbs', 'albums', 'gallery'];
+const all = ['create', 'upload', 'thumbs', 'albums', 'gallery', 'jobs'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const run = picked.length > 0 ? picked : all;
 
@@ -12,6 +12,7 @@ for (const name of run) {
   else if (name === 'thumbs') await import('./thumbnails.js');
   else if (name === 'albums') await import('./album-scale.js');
   else if (name === 'gallery') await import('./gallery.js');
+  else if (name === 'jobs') await import('./jobs.js');
   else {
     console.error(`unknown benchmark ${name}; choose from ${all.join(', ')}`);
     process.exit(2);

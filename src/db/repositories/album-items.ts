@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
+import { chunks } from './chunks.js';
 import type { AlbumItemsTable } from '../schema.js';
 import { ALBUM_FILE_COLUMNS, type AlbumFileRow } from './files.js';
 
@@ -13,11 +14,6 @@ export interface ItemPage {
   limit: number;
 }
 
-const chunks = <T>(xs: readonly T[], n = 500): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
-  return out;
-};
 
 /** One page of a manual album, compiled once per sort, direction and first-or-later page. */
 function buildPageQuery(sort: ItemSortColumn, desc: boolean, after: boolean, limit: number) {
@@ -98,6 +94,9 @@ export function albumItemsRepository(runner: QueryRunner) {
     },
     async setEdited(fileId: string, editedTime: number): Promise<void> {
       await db.updateTable('album_items').set({ edited_time: editedTime }).where('file_id', '=', fileId).execute();
+    },
+    async setEditedMany(fileIds: readonly string[], editedTime: number): Promise<void> {
+      for (const part of chunks(fileIds)) await db.updateTable('album_items').set({ edited_time: editedTime }).where('file_id', 'in', part).execute();
     },
     async deleteForFiles(fileIds: readonly string[]): Promise<void> {
       for (const part of chunks(fileIds)) await db.deleteFrom('album_items').where('file_id', 'in', part).execute();

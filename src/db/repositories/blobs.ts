@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { QueryRunner } from '../query-runner.js';
+import { chunks } from './chunks.js';
 import type { BlobsTable } from '../schema.js';
 
 export type BlobRow = Selectable<BlobsTable>;
@@ -18,6 +19,20 @@ export function blobsRepository(runner: QueryRunner) {
     async release(sha256: string, now: number): Promise<void> {
       await db.updateTable('blobs').set((eb) => ({ ref_count: eb('ref_count', '-', 1) })).where('sha256', '=', sha256).execute();
       await db.updateTable('blobs').set({ unreferenced_since: now }).where('sha256', '=', sha256).where('ref_count', '<=', 0).execute();
+    },
+    /** One reference less per occurrence of a hash in `sha256s` (a batch of deleted files). */
+    async releaseMany(sha256s: readonly string[], now: number): Promise<void> {
+      const times = new Map<string, number>();
+      for (const sha of sha256s) times.set(sha, (times.get(sha) ?? 0) + 1);
+      // Grouped by how many references go, so the usual batch (each hash once) is one statement.
+      const byCount = new Map<number, string[]>();
+      for (const [sha, n] of times) byCount.set(n, [...(byCount.get(n) ?? []), sha]);
+      for (const [n, shas] of byCount) {
+        for (const part of chunks(shas)) await db.updateTable('blobs').set((eb) => ({ ref_count: eb('ref_count', '-', n) })).where('sha256', 'in', part).execute();
+      }
+      for (const part of chunks([...times.keys()])) {
+        await db.updateTable('blobs').set({ unreferenced_since: now }).where('sha256', 'in', part).where('ref_count', '<=', 0).execute();
+      }
     },
     find(sha256: string): Promise<BlobRow | undefined> {
       return db.selectFrom('blobs').selectAll().where('sha256', '=', sha256).executeTakeFirst();

@@ -38,9 +38,6 @@ export function after(prefix: string): string | undefined {
   return undefined;
 }
 
-/** Deeper than any real tree: a cycle (which the checker reports) cannot make a walk endless. */
-const MAX_DEPTH = 10_000;
-
 export type FileSortColumn = 'name' | 'size' | 'created_time' | 'edited_time' | 'take_time';
 
 export interface FilePage {
@@ -159,23 +156,6 @@ export function filesRepository(runner: QueryRunner) {
     /** Brings back what one recycling took away; returns the rows as they now are. */
     restoreWith(rootId: string): Promise<FileRow[]> {
       return db.updateTable('files').set({ recycled: 0, recycled_at: null, recycled_with: null }).where('recycled_with', '=', rootId).returningAll().execute();
-    },
-    /** The IDs above an item, nearest first (its parent, the parent's parent, …). */
-    async ancestorIds(id: string): Promise<string[]> {
-      const rows = await db
-        .withRecursive('up(id, parent_id, depth)', (qc) =>
-          qc
-            .selectFrom('files')
-            .select(['id', 'parent_id', sql<number>`0`.as('depth')])
-            .where('id', '=', id)
-            .unionAll(qc.selectFrom('files').innerJoin('up', 'up.parent_id', 'files.id').select(['files.id', 'files.parent_id', sql<number>`up.depth + 1`.as('depth')]).where('up.depth', '<', MAX_DEPTH)),
-        )
-        .selectFrom('up')
-        .select('id')
-        .where('depth', '>', 0)
-        .orderBy('depth')
-        .execute();
-      return rows.map((r) => r.id);
     },
     /** Every row of a space, recycled ones included. */
     inContainer(containerId: string): Promise<FileRow[]> {

@@ -2,6 +2,7 @@ import type { QueryRunner } from '../query-runner.js';
 import { usersRepository, containersRepository } from './users.js';
 import { tokensRepository } from './tokens.js';
 import { filesRepository } from './files.js';
+import { fileBatchesRepository } from './file-batches.js';
 import { familiesRepository, invitationsRepository } from './families.js';
 import { albumsRepository } from './albums.js';
 import { workersRepository } from './workers.js';
@@ -17,6 +18,7 @@ export function bindRepositories(db: QueryRunner) {
     containers: containersRepository(db),
     tokens: tokensRepository(db),
     files: filesRepository(db),
+    fileBatches: fileBatchesRepository(db),
     families: familiesRepository(db),
     invitations: invitationsRepository(db),
     albums: albumsRepository(db),

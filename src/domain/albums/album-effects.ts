@@ -78,9 +78,16 @@ async function membershipsEnded(repos: Repositories, ids: readonly string[]): Pr
   await refreshCovers(repos, covered);
 }
 
-/** A visible file moved from one folder to another. */
-export async function fileMoved(repos: Repositories, before: FileRow, toParent: string): Promise<void> {
-  if (before.recycled !== 0 || before.parent_id === toParent) return;
-  await folderCountsChanged(repos, [before], -1);
-  await folderCountsChanged(repos, [{ ...before, parent_id: toParent }], 1);
+/** Visible files moved from their folders into one other folder. */
+export async function fileMovedMany(repos: Repositories, before: readonly FileRow[], toParent: string): Promise<void> {
+  const moved = before.filter((r) => r.recycled === 0 && r.parent_id !== toParent);
+  await folderCountsChanged(repos, moved, -1);
+  await folderCountsChanged(
+    repos,
+    moved.map((r) => ({ ...r, parent_id: toParent })),
+    1,
+  );
 }
+
+/** A visible file moved from one folder to another. */
+export const fileMoved = (repos: Repositories, before: FileRow, toParent: string): Promise<void> => fileMovedMany(repos, [before], toParent);

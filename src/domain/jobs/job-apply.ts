@@ -1,6 +1,7 @@
 import type { FileRow, Repositories } from '../../db/repositories/index.js';
 import type { DomainDeps } from '../context.js';
 import { AppError, ErrorCode } from '../errors.js';
+import { FileType } from '../../media/types.js';
 import { freeNameIn } from '../drive/free-name.js';
 import type { Space } from '../drive/spaces.js';
 import { moveAcross } from './space-move.js';
@@ -13,31 +14,56 @@ import { fileMoved, filesDeleted, filesHidden, filesShown } from '../albums/albu
  */
 export type ItemStep = (repos: Repositories, row: FileRow) => Promise<Iterable<string>>;
 
+/**
+ * A step for the job's plain files (not folders) that no earlier item took along, all at once, in
+ * the order they were named: they hold nothing, so no other item's outcome depends on theirs except
+ * through names, which the step resolves in order (on PostgreSQL a step per file would cost a
+ * round trip per statement).
+ */
+export type LeafStep = (repos: Repositories, rows: FileRow[]) => Promise<Iterable<string>>;
+
 /** Each item's ancestors (nearest first), read once for a job's checks and its order. */
-export async function ancestryOf(repos: Repositories, ids: readonly string[]): Promise<Map<string, string[]>> {
-  const ancestry = new Map<string, string[]>();
-  for (const id of ids) ancestry.set(id, await repos.files.ancestorIds(id));
-  return ancestry;
+export function ancestryOf(repos: Repositories, ids: readonly string[]): Promise<Map<string, string[]>> {
+  return repos.fileBatches.ancestorsOf(ids);
 }
 
 /** Whether an item lies inside another item of the same job (it goes where that one goes). */
 export const insideAnother = (ancestry: ReadonlyMap<string, readonly string[]>, id: string): boolean =>
   (ancestry.get(id) ?? []).some((a) => ancestry.has(a));
 
+export const isFolderRow = (row: FileRow): boolean => row.file_type === FileType.Folder;
+
+/** What an item takes along: a folder's subtree, a file itself. */
+export const subtreeOf = (repos: Repositories, row: FileRow): Promise<FileRow[]> => (isFolderRow(row) ? repos.files.subtree(row.id) : Promise.resolve([row]));
+
 /**
  * Runs a step per item: ancestors before what they hold (so the outcome does not depend on the order
- * the items were named in), each against fresh rows, skipping what an earlier item covered.
+ * the items were named in), each against fresh rows, skipping what an earlier item covered. With a
+ * leaf step, folders go first, one by one, then the plain files left, together.
  */
-export async function applyItems(repos: Repositories, ancestry: ReadonlyMap<string, readonly string[]>, step: ItemStep): Promise<number> {
+export async function applyItems(repos: Repositories, ancestry: ReadonlyMap<string, readonly string[]>, step: ItemStep, leaves?: LeafStep): Promise<number> {
   const ordered = [...ancestry.keys()].sort((a, b) => ancestry.get(a)!.length - ancestry.get(b)!.length);
+  const plain = leaves ? new Set((await repos.files.findMany(ordered)).filter((r) => !isFolderRow(r)).map((r) => r.id)) : new Set<string>();
   const covered = new Set<string>();
+  const later: string[] = [];
   let applied = 0;
   for (const id of ordered) {
     if (covered.has(id)) continue;
+    if (plain.has(id)) {
+      later.push(id);
+      continue;
+    }
     const row = await repos.files.findById(id);
     if (!row) continue;
     for (const done of await step(repos, row)) covered.add(done);
     applied += 1;
+  }
+  const left = later.filter((id) => !covered.has(id));
+  if (leaves && left.length > 0) {
+    const fresh = new Map((await repos.files.findMany(left)).map((r) => [r.id, r]));
+    const rows = left.flatMap((id) => fresh.get(id) ?? []);
+    await leaves(repos, rows);
+    applied += rows.length;
   }
   return applied;
 }
@@ -114,7 +140,7 @@ export async function restore(repos: Repositories, space: Space, row: FileRow, t
   return shown.map((r) => r.id);
 }
 
-const nameTakenBy = (row: FileRow) => new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+export const nameTakenBy = (row: FileRow) => new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
 
 /** Into another folder of the same space; what it holds goes along. */
 export async function moveWithin(repos: Repositories, row: FileRow, target: FileRow, t: number): Promise<string[]> {

@@ -2,12 +2,12 @@ import type { FileRow, Repositories } from '../../db/repositories/index.js';
 import { FileType } from '../../media/types.js';
 import type { Caller, DomainDeps } from '../context.js';
 import { AppError, ErrorCode, forbidden, invalidParam, type ErrorCodeValue, type FailEntry } from '../errors.js';
-import { freeNameIn } from '../drive/free-name.js';
 import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, ROOT, type Space } from '../drive/spaces.js';
 import { spaceAmong } from './space-move.js';
 import { mayChange, mayTakeOut } from '../families/family-rights.js';
 import { iso } from '../context.js';
-import { ancestryOf, applyItems, deleteForever, insideAnother, moveToSpace, moveWithin, recycle, restore } from './job-apply.js';
+import { ancestryOf, applyItems, deleteForever, insideAnother, moveToSpace, moveWithin, recycle, restore, subtreeOf } from './job-apply.js';
+import { deleteFiles, moveFilesWithin, recycleFiles, restoreFiles } from './leaf-steps.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
 export const ActionType = { Recycle: 201, Permanent: 202 } as const;
@@ -36,16 +36,19 @@ const fail = (code: ErrorCodeValue): never => {
 export function createJobService(deps: DomainDeps) {
   const { store, ids, now } = deps;
 
-  /** The checks of one file for one task; throws ItemFailure with the file's code. */
-  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, row: FileRow | undefined, target: FileRow | undefined, inside: boolean): Promise<FileRow> {
+  /**
+   * The checks of one file for one task; throws ItemFailure with the file's code. `taken`: the
+   * names among the job's that the move's target already shows.
+   */
+  async function check(repos: Repositories, space: Space, dest: Space, userId: string, input: JobInput, row: FileRow | undefined, target: FileRow | undefined, inside: boolean, taken: ReadonlySet<string>): Promise<FileRow> {
     if (!row || row.container_id !== space.containerId || row.id === space.rootFolderId) return fail(ErrorCode.NotFound);
     const action = input.actionType ?? ActionType.Recycle;
     const guarded = input.taskType === TaskType.Delete || input.taskType === TaskType.Move;
     if (guarded && !mayChange(space, userId, input.taskType === TaskType.Delete && action === ActionType.Permanent, row)) fail(ErrorCode.Forbidden);
-    if (input.taskType === TaskType.Move && dest !== space && !mayTakeOut(space, userId, await repos.files.subtree(row.id))) fail(ErrorCode.Forbidden);
+    if (input.taskType === TaskType.Move && dest !== space && !mayTakeOut(space, userId, await subtreeOf(repos, row))) fail(ErrorCode.Forbidden);
     if (input.taskType === TaskType.Delete && action === ActionType.Recycle && row.recycled !== 0) fail(ErrorCode.InRecycleBin);
     // Recycling a folder recycles what it holds: a member may not hide another member's files that way.
-    if (input.taskType === TaskType.Delete && action === ActionType.Recycle && !mayTakeOut(space, userId, (await repos.files.subtree(row.id)).filter((r) => r.recycled === 0))) {
+    if (input.taskType === TaskType.Delete && action === ActionType.Recycle && !mayTakeOut(space, userId, (await subtreeOf(repos, row)).filter((r) => r.recycled === 0))) {
       fail(ErrorCode.Forbidden);
     }
     if (input.taskType === TaskType.Restore && row.recycled_with !== row.id) fail(ErrorCode.InvalidParameter);
@@ -53,7 +56,7 @@ export function createJobService(deps: DomainDeps) {
       if (row.recycled !== 0) fail(ErrorCode.InRecycleBin);
       if (row.file_type === FileType.Folder && (await repos.files.subtree(row.id)).some((r) => r.id === target!.id)) fail(ErrorCode.InvalidParameter);
       // Inside another item of the job it goes along with that one, not into the target itself.
-      if (!inside && row.parent_id !== target!.id && (await freeNameIn(repos, target!.id, row.name)) !== row.name) fail(ErrorCode.NameTaken);
+      if (!inside && row.parent_id !== target!.id && taken.has(row.name)) fail(ErrorCode.NameTaken);
     }
     return row;
   }
@@ -63,11 +66,15 @@ export function createJobService(deps: DomainDeps) {
     const action = input.actionType ?? ActionType.Recycle;
     switch (input.taskType) {
       case TaskType.Delete:
-        return applyItems(repos, items, action === ActionType.Recycle ? (r, row) => recycle(r, row, t) : (r, row) => deleteForever(r, space, row, t));
+        return action === ActionType.Recycle
+          ? applyItems(repos, items, (r, row) => recycle(r, row, t), (r, rows) => recycleFiles(r, rows, t))
+          : applyItems(repos, items, (r, row) => deleteForever(r, space, row, t), (r, rows) => deleteFiles(r, rows, t));
       case TaskType.Restore:
-        return applyItems(repos, items, (r, row) => restore(r, space, row, t));
+        return applyItems(repos, items, (r, row) => restore(r, space, row, t), (r, rows) => restoreFiles(r, space, rows, t));
       case TaskType.Move:
-        return applyItems(repos, items, dest === space ? (r, row) => moveWithin(r, row, target!, t) : (r, row) => moveToSpace(deps, r, dest, row, target!, t));
+        return dest === space
+          ? applyItems(repos, items, (r, row) => moveWithin(r, row, target!, t), (r, rows) => moveFilesWithin(r, rows, target!, t))
+          : applyItems(repos, items, (r, row) => moveToSpace(deps, r, dest, row, target!, t));
       default:
         return emptyBin(repos, space, t);
     }
@@ -82,6 +89,7 @@ export function createJobService(deps: DomainDeps) {
         roots.map((r) => r.id),
       ),
       (r, row) => deleteForever(r, space, row, t),
+      (r, rows) => deleteFiles(r, rows, t),
     );
   }
 
@@ -117,9 +125,11 @@ export function createJobService(deps: DomainDeps) {
         const ancestry = await ancestryOf(repos, needsFiles ? input.fileIds : []);
         // The job's files in one query (a thousand round trips to PostgreSQL otherwise).
         const named = new Map((needsFiles ? await repos.files.findMany(input.fileIds) : []).map((r) => [r.id, r]));
+        // The names a move would need in its target, in one query.
+        const taken = target ? await repos.fileBatches.visibleNamesAmong(target.id, [...named.values()].map((r) => r.name)) : new Set<string>();
         for (const fileId of needsFiles ? input.fileIds : []) {
           try {
-            rows.push(await check(repos, space, dest, caller.userId, input, named.get(fileId), target, insideAnother(ancestry, fileId)));
+            rows.push(await check(repos, space, dest, caller.userId, input, named.get(fileId), target, insideAnother(ancestry, fileId), taken));
           } catch (error) {
             if (!(error instanceof ItemFailure)) throw error;
             failures.push({ fileId, code: error.code });

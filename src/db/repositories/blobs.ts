@@ -16,10 +16,6 @@ export function blobsRepository(runner: QueryRunner) {
         .onConflict((oc) => oc.column('sha256').doUpdateSet((eb) => ({ ref_count: eb('blobs.ref_count', '+', 1), unreferenced_since: null })))
         .execute();
     },
-    async release(sha256: string, now: number): Promise<void> {
-      await db.updateTable('blobs').set((eb) => ({ ref_count: eb('ref_count', '-', 1) })).where('sha256', '=', sha256).execute();
-      await db.updateTable('blobs').set({ unreferenced_since: now }).where('sha256', '=', sha256).where('ref_count', '<=', 0).execute();
-    },
     /** One reference less per occurrence of a hash in `sha256s` (a batch of deleted files). */
     async releaseMany(sha256s: readonly string[], now: number): Promise<void> {
       const times = new Map<string, number>();

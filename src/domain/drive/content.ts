@@ -5,7 +5,7 @@ import { FileType } from '../../media/types.js';
 import { fileVisibleTo } from '../access.js';
 import type { Caller, DomainDeps } from '../context.js';
 import { AppError, ErrorCode, inRecycleBin, invalidParam, notFound, unauthenticated } from '../errors.js';
-import { fileInSpace, type SpaceRef } from './files.js';
+import { inSpace, type SpaceRef } from './files.js';
 import { resolveSpace } from './spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from './urls.js';
 
@@ -57,9 +57,10 @@ export function createContentService(deps: DomainDeps) {
     async downloadLinks(caller: Caller, ref: SpaceRef, fileIds: readonly string[]) {
       const space = await resolveSpace(store.read, caller.userId, ref);
       const out: DownloadEntry[] = [];
+      const rows = new Map((await store.read.files.findMany(fileIds)).map((r) => [r.id, r]));
       for (const fileId of fileIds) {
         try {
-          const row = await fileInSpace(store.read, space, fileId);
+          const row = inSpace(space, rows.get(fileId));
           if (row.file_type === FileType.Folder) throw invalidParam('fileIds', { en: 'a folder has no content to download', zh: '文件夹不能下载' });
           if (row.recycled !== 0) throw inRecycleBin();
           out.push({ fileId, fileName: row.name, url: signedUrl(signer, caller.origin, 'content', fileId, caller.userId, now()), code: 0 });

@@ -28,8 +28,12 @@ export const SHA256 = /^[0-9a-f]{64}$/;
 
 /** A file of the given space, or 13000309: the caller learns nothing of files elsewhere. */
 export async function fileInSpace(repos: Repositories, space: Space, fileId: string): Promise<FileRow> {
-  const row = await repos.files.findById(fileId);
-  if (!row || row.container_id !== space.containerId || row.file_type === '10' && row.parent_id === null) throw notFound();
+  return inSpace(space, await repos.files.findById(fileId));
+}
+
+/** The row when it is an item of the space (its root folder is not one), else 13000309. */
+export function inSpace(space: Space, row: FileRow | undefined): FileRow {
+  if (!row || row.container_id !== space.containerId || (row.file_type === '10' && row.parent_id === null)) throw notFound();
   return row;
 }
 

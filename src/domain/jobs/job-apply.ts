@@ -1,11 +1,11 @@
 import type { FileRow, Repositories } from '../../db/repositories/index.js';
 import type { DomainDeps } from '../context.js';
-import { AppError, ErrorCode } from '../errors.js';
 import { FileType } from '../../media/types.js';
 import { freeNameIn } from '../drive/free-name.js';
 import type { Space } from '../drive/spaces.js';
 import { moveAcross } from './space-move.js';
-import { fileMoved, filesDeleted, filesHidden, filesShown } from '../albums/album-effects.js';
+import { fileMoved, filesHidden, filesShown } from '../albums/album-effects.js';
+import { deleteRows, nameTakenBy } from './leaf-steps.js';
 
 /**
  * What one item of a job does, applied to the rows as the earlier items of the same job left them:
@@ -105,16 +105,7 @@ export async function deleteForever(repos: Repositories, space: Space, root: Fil
   for (const r of all) {
     if (!going.has(r.id) && r.parent_id !== null && going.has(r.parent_id)) await repos.files.place(r.id, space.rootFolderId, r.name, r.edited_time);
   }
-  const gone = await repos.files.deleteMany([...going]);
-  await filesDeleted(repos, gone);
-  const bytes = new Map<string, number>();
-  for (const r of gone) {
-    if (r.sha256 === null) continue;
-    await repos.blobs.release(r.sha256, now);
-    bytes.set(r.container_id, (bytes.get(r.container_id) ?? 0) + Number(r.size));
-  }
-  for (const [containerId, n] of bytes) await repos.containers.addUsage(containerId, -n);
-  return gone.map((r) => r.id);
+  return deleteRows(repos, [...going], now);
 }
 
 /** Into the recycle bin with everything visible below it. */
@@ -140,7 +131,6 @@ export async function restore(repos: Repositories, space: Space, row: FileRow, t
   return shown.map((r) => r.id);
 }
 
-export const nameTakenBy = (row: FileRow) => new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
 
 /** Into another folder of the same space; what it holds goes along. */
 export async function moveWithin(repos: Repositories, row: FileRow, target: FileRow, t: number): Promise<string[]> {

@@ -2,7 +2,7 @@ import type { FileRow, Repositories } from '../../db/repositories/index.js';
 import { fileMovedMany, filesDeleted, filesHidden, filesShown } from '../albums/album-effects.js';
 import { freeName, numberedPrefix } from '../drive/names.js';
 import type { Space } from '../drive/spaces.js';
-import { nameTakenBy } from './job-apply.js';
+import { AppError, ErrorCode } from '../errors.js';
 
 /**
  * The job steps of job-apply.ts for many plain files at once (see `LeafStep`): the same outcome as
@@ -12,6 +12,8 @@ import { nameTakenBy } from './job-apply.js';
 
 const ids = (rows: readonly FileRow[]): string[] => rows.map((r) => r.id);
 
+export const nameTakenBy = (row: FileRow): AppError => new AppError(ErrorCode.NameTaken, undefined, [{ fileId: row.id, code: ErrorCode.NameTaken }]);
+
 /** Into the recycle bin, each its own item. */
 export async function recycleFiles(repos: Repositories, rows: FileRow[], t: number): Promise<string[]> {
   const changed = await repos.fileBatches.recycleEach(ids(rows), t);
@@ -20,9 +22,12 @@ export async function recycleFiles(repos: Repositories, rows: FileRow[], t: numb
   return ids(changed);
 }
 
-/** Deleted for good: references, used bytes and albums change by the rows the DELETE removed. */
-export async function deleteFiles(repos: Repositories, rows: FileRow[], now: number): Promise<string[]> {
-  const gone = await repos.files.deleteMany(ids(rows));
+/** Deleted for good. */
+export const deleteFiles = (repos: Repositories, rows: FileRow[], now: number): Promise<string[]> => deleteRows(repos, ids(rows), now);
+
+/** Rows deleted for good: references, used bytes and albums change by the rows the DELETE removed. */
+export async function deleteRows(repos: Repositories, going: readonly string[], now: number): Promise<string[]> {
+  const gone = await repos.files.deleteMany(going);
   await filesDeleted(repos, gone);
   const withContent = gone.filter((r) => r.sha256 !== null);
   await repos.blobs.releaseMany(

@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- create|upload|thumbs|albums|gallery|jobs ...] [--quick]`: every benchmark reports its figures as
+ * `npm run bench [-- create|upload|thumbs|albums|gallery|jobs|queries ...] [--quick]`: every benchmark reports its figures as
  * ratios against a baseline measured in the same run (the machines are shared and noisy).
  */
-const all = ['create', 'upload', 'thumbs', 'albums', 'gallery', 'jobs'];
+const all = ['create', 'upload', 'thumbs', 'albums', 'gallery', 'jobs', 'queries'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const run = picked.length > 0 ? picked : all;
 
@@ -13,6 +13,7 @@ for (const name of run) {
   else if (name === 'albums') await import('./album-scale.js');
   else if (name === 'gallery') await import('./gallery.js');
   else if (name === 'jobs') await import('./jobs.js');
+  else if (name === 'queries') await import('./queries.js');
   else {
     console.error(`unknown benchmark ${name}; choose from ${all.join(', ')}`);
     process.exit(2);

@@ -33,9 +33,7 @@ export async function seedLibrary(
     return sizes;
   };
   const sizes = [...(heavy > 0 ? share(0, heavy, heavyFiles) : []), ...share(heavy, folderIds.length, opts.files - heavyFiles)];
-  await store.write(async (repos) => {
-    for (const row of folderRows) await repos.files.insert(row);
-  });
+  await store.write((repos) => repos.files.insertMany(folderRows));
   const tenYears = 10 * 365 * 24 * 3600_000;
   let n = 0;
   for (let f = 0; f < folderIds.length; f++) {
@@ -43,11 +41,11 @@ export async function seedLibrary(
     while (left > 0) {
       const batch = Math.min(left, 5000);
       left -= batch;
-      await store.write(async (repos) => {
-        for (let i = 0; i < batch; i++, n++) {
-          const video = n % 5 === 0;
-          const take = now - tenYears + ((n * 2654435761) % tenYears);
-          await repos.files.insert({
+      const rows: FileRow[] = [];
+      for (let i = 0; i < batch; i++, n++) {
+        const video = n % 5 === 0;
+        const take = now - tenYears + ((n * 2654435761) % tenYears);
+        rows.push({
             ...NO_CONTENT,
             id: newFileId(),
             container_id: space.containerId,
@@ -67,8 +65,8 @@ export async function seedLibrary(
             width: 4000,
             height: 3000,
           });
-        }
-      });
+      }
+      await store.write((repos) => repos.files.insertMany(rows));
     }
   }
   return { folderIds, folderSizes: sizes };

@@ -122,6 +122,24 @@ export function storageFull(error: unknown): AppError | undefined {
   return typeof code === 'string' && STORAGE_FULL.has(code) ? new AppError(ErrorCode.StorageFull) : undefined;
 }
 
+/** A unique index refused a row (PostgreSQL 23505 after its retries; SQLite's constraint codes). */
+const UNIQUE_VIOLATION = new Set(['23505', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+/** Writes that could not be ordered with concurrent ones however often they were retried. */
+const CONTENTION = new Set(['40001', '40P01', 'SQLITE_BUSY']);
+
+/**
+ * What the database itself refused, in the catalogue: a row that conflicts with one that exists is
+ * the conflict it is (13000405), writes that kept colliding are "try again later" (13001004). The
+ * domain checks inside its writes, so these are the rare last word of the database, never a 500.
+ */
+export function databaseConflict(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  if (UNIQUE_VIOLATION.has(code)) return new AppError(ErrorCode.NameTaken, { en: 'Conflicts with an entry that exists.', zh: '与已存在的条目冲突。' });
+  if (CONTENTION.has(code)) return new AppError(ErrorCode.RateLimited, { en: 'The server is busy with the same data; try again.', zh: '服务器正忙于处理相同数据，请重试。' });
+  return undefined;
+}
+
 /** Common rule texts, localised once. */
 export const rules = {
   required: { en: 'is required', zh: '必填' },

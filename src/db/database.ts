@@ -11,12 +11,21 @@ import { GroupCommitQueue } from './write-queue.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createPostgresStore } from './postgres.js';
 
+export interface WriteOptions {
+  key?: string;
+}
+
 /** The domain's only door to persistence: repositories for reads, a unit of work for writes. */
 export interface Store {
   readonly dialect: DatabaseConfig['dialect'];
   readonly read: Repositories;
-  /** Runs `fn` in a transaction; committed (durably) before the returned promise resolves. */
-  write<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction; committed (durably) before the returned promise resolves. `key`
+   * names the row the write is about (an owner, a space, an album) when many writes may hit it at
+   * once: PostgreSQL runs this process's writes of one key one after another instead of letting
+   * them collide and retry; SQLite's single writer needs no hint.
+   */
+  write<T>(fn: (repos: Repositories) => Promise<T>, options?: WriteOptions): Promise<T>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { fixedStatements, type QueryRunner } from './query-runner.js';
 import { migrationProvider } from './migrations/index.js';
 import { bindRepositories } from './repositories/index.js';
 import type { Store } from './database.js';
+import { KeyedLock } from '../keyed-lock.js';
 
 /**
  * albumd on PostgreSQL. One rule keeps every invariant that SQLite's single writer kept: each
@@ -77,6 +78,7 @@ class Serial {
 
 export function createPostgresStore(url: string, poolSize: number): Store {
   const retries = new Serial();
+  const hot = new KeyedLock();
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // A connection dropped by the server (restart, idle kill) must not take the process with it.
   pool.on('error', () => undefined);
@@ -85,25 +87,30 @@ export function createPostgresStore(url: string, poolSize: number): Store {
   return {
     dialect: 'postgres',
     read: bindRepositories(postgresRunner(db)),
-    async write(fn) {
+    async write(fn, options) {
       const once = () => db.transaction().setIsolationLevel('serializable').execute((trx) => fn(bindRepositories(postgresRunner(trx))));
-      try {
-        return await once();
-      } catch (error) {
-        if (!isRetryable(error)) throw error;
-      }
-      // Writes that collided run again one at a time in this process (a hot folder or album would
-      // otherwise keep colliding); they can still meet other instances' writes, hence the bound.
-      return retries.with(async () => {
-        for (let attempt = 2; ; attempt++) {
-          try {
-            return await once();
-          } catch (error) {
-            if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-            await sleep(Math.random() * Math.min(100, 2 ** attempt));
-          }
+      const run = async () => {
+        try {
+          return await once();
+        } catch (error) {
+          if (!isRetryable(error)) throw error;
         }
-      });
+        // Writes that collided run again one at a time in this process (a hot folder or album would
+        // otherwise keep colliding); they can still meet other instances' writes, hence the bound.
+        return retries.with(async () => {
+          for (let attempt = 2; ; attempt++) {
+            try {
+              return await once();
+            } catch (error) {
+              if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+              await sleep(Math.random() * Math.min(50, 2 ** attempt));
+            }
+          }
+        });
+      };
+      // Writes about one hot row (one owner's album count, one space's usage) wait for each other
+      // here rather than collide in PostgreSQL and retry.
+      return options?.key === undefined ? run() : hot.with(options.key, run);
     },
     async migrate() {
       // Kysely's migrator holds pg_advisory_xact_lock while it migrates: instances starting together

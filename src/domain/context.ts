@@ -3,7 +3,7 @@ import type { IdGenerator } from '../ids.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { MediaInfo } from '../media/probe.js';
 import type { Signer } from './auth/signing.js';
-import type { KeyedLock } from './keyed-lock.js';
+import type { KeyedLock } from '../keyed-lock.js';
 import type { Renderer } from '../media/thumbnails.js';
 import type { WorkQueue } from '../media/work-queue.js';
 import type { ThumbStore } from '../storage/thumb-store.js';

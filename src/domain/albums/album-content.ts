@@ -102,7 +102,7 @@ export function createAlbumContentService(deps: DomainDeps) {
         );
         await repos.albums.addCounts(album.id, added, added);
         if (album.cover_file_id === null && fresh.some((id) => rows.get(id)!.file_type === FileType.Image)) await refreshCovers(repos, [album.id]);
-      });
+      }, { key: `album:${albumId}` });
     },
 
     /** BatchDeleteAlbumContent: IDs not in the album are ignored; the files stay. */
@@ -115,7 +115,7 @@ export function createAlbumContentService(deps: DomainDeps) {
         const { removed, visible } = await repos.albumItems.removeMany(album.id, ids);
         await repos.albums.addCounts(album.id, -visible, -removed);
         if (album.cover_file_id !== null && ids.includes(album.cover_file_id)) await refreshCovers(repos, [album.id]);
-      });
+      }, { key: `album:${albumId}` });
     },
 
     /** ListAlbumContent: keyset pages in one of three orders, ties broken on file ID; `total` exact. */

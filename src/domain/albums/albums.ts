@@ -97,7 +97,7 @@ export function createAlbumService(deps: DomainDeps) {
         if (collection) await repos.albums.setItemCount(albumId, await repos.files.countInFolders(space.containerId, input.scopeDir!, kindTypes(scopeKind)));
         if (shared) await repos.families.adjustAlbumCount(ownerId, 1);
         else await repos.users.adjustAlbumCount(userId, 1);
-      });
+      }, { key: `user:${userId}` });
       return albumId;
     },
 
@@ -135,7 +135,7 @@ export function createAlbumService(deps: DomainDeps) {
           const scope = (await repos.albums.scopeDirsOf([album.id])).get(album.id) ?? [];
           await repos.albums.setItemCount(album.id, await repos.files.countInFolders(album.container_id, scope, kindTypes(scopeKind ?? album.scope_kind)));
         }
-      });
+      }, { key: `user:${userId}` });
     },
 
     /** DeleteAlbum: the album and its membership rows go; files never do. */
@@ -145,7 +145,7 @@ export function createAlbumService(deps: DomainDeps) {
         await repos.albums.delete(album.id);
         if (album.album_kind === AlbumKind.Shared) await repos.families.adjustAlbumCount(album.owner_id, -1);
         else await repos.users.adjustAlbumCount(album.owner_id, -1);
-      });
+      }, { key: `user:${userId}` });
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Repositories } from '../../db/repositories/index.js';
 import type { DomainDeps } from '../context.js';
-import type { KeyedLock } from '../keyed-lock.js';
+import type { KeyedLock } from '../../keyed-lock.js';
 
 /**
  * How long content stays after it was last written, and after its last file let go of it, before a

@@ -85,7 +85,7 @@ export async function ingest(
     const row = await deps.blobLocks.with(temp.sha256, async () => {
       const stored = await blobs.commit(temp);
       try {
-        return await store.write((repos) => addContentFile(deps, repos, caller, target, temp, media));
+        return await store.write((repos) => addContentFile(deps, repos, caller, target, temp, media), { key: `space:${target.containerId}` });
       } catch (error) {
         // Refused (quota, name, space) or failed: bytes this upload stored anew go now, not at the
         // next sweep, so refused uploads cannot fill the disk. Under the lock, nothing else took them.

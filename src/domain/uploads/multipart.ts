@@ -13,7 +13,7 @@ import { checkFileName, codePoints } from '../drive/names.js';
 import { familySpaceByShareFolder, folderInSpace, resolveSpace, ROOT } from '../drive/spaces.js';
 import { signedUrl, verifySignedUrl, type SignedParams } from '../drive/urls.js';
 import { scheduleThumbnails } from './thumbnails.js';
-import { KeyedLock } from '../keyed-lock.js';
+import { KeyedLock } from '../../keyed-lock.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;

@@ -1,4 +1,4 @@
-/** Serialises work per key within this process (a blob's commit against its removal). */
+/** Serialises work per key within this process (a blob's commit against its removal; writes to one hot row). */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();
 

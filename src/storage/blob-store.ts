@@ -53,6 +53,18 @@ export interface BlobStore {
   listUploads(): AsyncIterable<{ uploadId: string; mtimeMs: number; parts: string[] }>;
   /** Removes temporary files last written before `before` (epoch ms): abandoned receives. */
   cleanTemp(before: number): Promise<number>;
+  /**
+   * Keeps every stored content while the pin lives, for another process that reads the store (a
+   * backup): a sweep removes no bytes while any live pin exists. A pin lives while its holder keeps
+   * it refreshed (it does so itself) and is released; one left by a killed holder lapses.
+   */
+  pin(holder: string): Promise<BlobPin>;
+  /** Whether a live pin exists. */
+  pinned(): Promise<boolean>;
+}
+
+export interface BlobPin {
+  release(): Promise<void>;
 }
 
 export interface StoredBlob {

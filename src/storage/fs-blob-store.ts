@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BlobTooLargeError, type BlobStore, type ByteRange, type TempBlob } from './blob-store.js';
+import { BlobTooLargeError, type BlobPin, type BlobStore, type ByteRange, type TempBlob } from './blob-store.js';
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const UPLOAD_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -41,6 +41,10 @@ function hashing(max: number): Transform & { digest: () => { sha256: string; siz
   t.digest = () => ({ sha256: hash.digest('hex'), size });
   return t;
 }
+
+/** A pin is refreshed this often, and lapses when not refreshed for PIN_LAPSE_MS (its holder died). */
+const PIN_REFRESH_MS = 10_000;
+const PIN_LAPSE_MS = 60_000;
 
 const ignoreMissing = (error: NodeJS.ErrnoException): undefined => {
   if (error.code === 'ENOENT') return undefined;
@@ -89,6 +93,7 @@ export function createFsBlobStore(dataDir: string): BlobStore {
   const root = path.join(dataDir, 'blobs');
   const tmpDir = path.join(root, 'tmp');
   const partsDir = path.join(root, 'parts');
+  const pinsDir = path.join(root, 'pins');
   fs.mkdirSync(tmpDir, { recursive: true });
   const uploadDir = (uploadId: string): string => {
     if (!UPLOAD_ID.test(uploadId)) throw new Error(`not an upload ID: ${JSON.stringify(uploadId)}`);
@@ -222,6 +227,33 @@ export function createFsBlobStore(dataDir: string): BlobStore {
         if (!st?.isDirectory()) continue;
         yield { uploadId, mtimeMs: st.mtimeMs, parts: (await sortedDir(dir)).map((name) => path.join(dir, name)) };
       }
+    },
+
+    async pin(holder) {
+      await fsp.mkdir(pinsDir, { recursive: true });
+      const file = path.join(pinsDir, `${holder.replace(/[^\w.-]/g, '_')}-${randomUUID()}`);
+      await fsp.writeFile(file, `${process.pid}\n`);
+      const refresh = setInterval(() => {
+        const t = new Date();
+        fsp.utimes(file, t, t).catch(() => undefined);
+      }, PIN_REFRESH_MS);
+      refresh.unref();
+      const pin: BlobPin = {
+        async release() {
+          clearInterval(refresh);
+          await fsp.rm(file, { force: true });
+        },
+      };
+      return pin;
+    },
+
+    async pinned() {
+      const limit = Date.now() - PIN_LAPSE_MS;
+      for (const name of await sortedDir(pinsDir)) {
+        const st = await fsp.stat(path.join(pinsDir, name)).catch(ignoreMissing);
+        if (st && st.mtimeMs >= limit) return true;
+      }
+      return false;
     },
 
     async cleanTemp(before) {

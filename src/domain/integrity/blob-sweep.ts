@@ -26,7 +26,7 @@ export interface SweepReport {
 /**
  * Content someone needs although no file row references it (yet): a rapid upload between reading
  * its source row and committing its own, a backup copying the store. The sweep leaves held content
- * alone. In-process, like blobLocks; a second process (a backup command) would need a table.
+ * alone. In-process, like blobLocks; another process (a backup) pins the whole store instead (BlobStore.pin).
  */
 export class BlobHolds {
   private readonly counts = new Map<string, number>();
@@ -131,6 +131,11 @@ export function createBlobSweeper(deps: DomainDeps) {
           return found;
         });
         for (const [sha256, outcome] of decided) outcomes.set(sha256, outcome);
+      }
+      // A backup in another process may be copying what a snapshot taken before this commit still
+      // references: while one is pinned the store, the bytes stay (a later sweep takes them as orphans).
+      if (outcomes.size > 0 && [...outcomes.values()].includes('forgotten') && (await blobs.pinned())) {
+        for (const [sha256, outcome] of outcomes) if (outcome === 'forgotten') outcomes.set(sha256, 'kept');
       }
       for (const [sha256, outcome] of outcomes) {
         if (outcome !== 'forgotten') continue;

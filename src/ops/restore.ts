@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { createStore } from '../db/database.js';
+import { fileSha256, snapshotFacts } from '../db/sqlite-snapshot.js';
+import { createIntegrityChecker, type IntegrityReport } from '../domain/integrity/index.js';
+import { createBlobStore } from '../storage/blob-store.js';
+import { blobPathUnder, fsyncDir, placeContent } from '../storage/blob-copy.js';
+import { NOT_ON_POSTGRES, OpsError, type Progress } from './backup.js';
+import { BLOBS_DIR, DATABASE_COPY, readManifest, SECRET_COPY, type BackupManifest } from './manifest.js';
+
+export interface RestoreSummary {
+  from: string;
+  dataDir: string;
+  backedUpAt: string;
+  schemaVersion: string;
+  /** `missing`: contents the backup lacked (the checker's findings say which files they leave empty). */
+  contents: { count: number; bytes: number; missing: number };
+  secret: BackupManifest['secret'];
+  /** The integrity checker's verdict on the restored data (`bin/albumd check --verify-hashes`). */
+  check: IntegrityReport;
+}
+
+const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).length === 0;
+
+/**
+ * A backup made by `backup` into the configuration's (empty) data directory: the database copy
+ * (checked against the manifest's hash), every content it references, the signing secret; then the
+ * integrity checker, with every content's hash verified. Thumbnails are made again when first asked for.
+ */
+export async function restore(config: Config, dir: string, progress?: Progress): Promise<RestoreSummary> {
+  if (config.database.dialect !== 'sqlite') throw new OpsError(NOT_ON_POSTGRES);
+  const from = path.resolve(dir);
+  let manifest: BackupManifest;
+  try {
+    manifest = readManifest(from);
+  } catch (error) {
+    throw new OpsError((error as Error).message);
+  }
+  if (!isEmptyDir(config.dataDir)) throw new OpsError(`${config.dataDir} is not empty: restore goes into a new or empty data directory (ALBUMD_DATA_DIR)`);
+  if (fs.existsSync(config.database.file)) throw new OpsError(`${config.database.file} exists already: restore does not overwrite a database`);
+  const copy = path.join(from, manifest.database.file || DATABASE_COPY);
+  if (!fs.existsSync(copy) || (await fileSha256(copy)) !== manifest.database.sha256) {
+    throw new OpsError(`${copy} does not match the manifest's sha256: the backup is damaged or incomplete`);
+  }
+
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  fs.mkdirSync(path.dirname(config.database.file), { recursive: true });
+  await placeContent(copy, config.database.file, fs.statSync(copy).size, false);
+  const { contents } = snapshotFacts(config.database.file);
+  const root = path.join(config.dataDir, 'blobs');
+  let done = 0;
+  let bytes = 0;
+  const missing: string[] = [];
+  for (const { sha256, size } of contents) {
+    try {
+      await placeContent(blobPathUnder(path.join(from, BLOBS_DIR), sha256), blobPathUnder(root, sha256), Number(size), false);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.push(sha256);
+    }
+    done += 1;
+    bytes += Number(size);
+    progress?.(done, contents.length, bytes);
+  }
+  await fsyncDir(config.dataDir);
+  if (manifest.secret === 'included') {
+    const secret = path.join(config.dataDir, 'secret');
+    fs.copyFileSync(path.join(from, SECRET_COPY), secret);
+    fs.chmodSync(secret, 0o600);
+  }
+
+  // The checker says what a missing content means; nothing is hidden by stopping early.
+  const store = createStore(config.database);
+  try {
+    await store.migrate();
+    const check = await createIntegrityChecker({ store, blobs: createBlobStore(config.dataDir) }).check({ verifyHashes: true });
+    return {
+      from,
+      dataDir: config.dataDir,
+      backedUpAt: manifest.createdAt,
+      schemaVersion: manifest.schemaVersion,
+      contents: { count: contents.length, bytes, missing: missing.length },
+      secret: manifest.secret,
+      check,
+    };
+  } finally {
+    await store.close();
+  }
+}

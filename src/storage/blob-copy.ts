@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+
+/** Where content lives under a store-shaped root: `<root>/ab/cd/<sha256>` (as the blob store keeps it). */
+export const blobPathUnder = (root: string, sha256: string): string => path.join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+
+export type CopyOutcome = 'present' | 'linked' | 'copied';
+
+async function fsyncFile(p: string): Promise<void> {
+  const handle = await fsp.open(p, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Puts stored content at `dest` unless a file of its size is there already (content is named by its
+ * hash, so an earlier backup's copy is the same bytes): a hard link where the file system allows
+ * (same device; the bytes are never written in place), else a copy made durable. Through a temporary
+ * name, so an interrupted copy never leaves a partial file under the content's name.
+ */
+export async function placeContent(source: string, dest: string, size: number, link: boolean): Promise<CopyOutcome> {
+  const there = await fsp.stat(dest).catch(() => undefined);
+  if (there?.isFile() && there.size === size) return 'present';
+  await fsp.mkdir(path.dirname(dest), { recursive: true });
+  const temp = `${dest}.${randomUUID()}.partial`;
+  try {
+    let outcome: CopyOutcome = 'copied';
+    if (link) {
+      try {
+        await fsp.link(source, temp);
+        outcome = 'linked';
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EMLINK') throw error;
+      }
+    }
+    if (outcome === 'copied') {
+      await fsp.copyFile(source, temp, fs.constants.COPYFILE_FICLONE);
+      await fsyncFile(temp);
+    }
+    await fsp.rename(temp, dest);
+    return outcome;
+  } catch (error) {
+    await fsp.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Makes a directory's entries durable (after renames into it). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fsp.open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync().catch(() => undefined);
+  } finally {
+    await handle.close();
+  }
+}

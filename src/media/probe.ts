@@ -7,6 +7,7 @@ import { decodeCost, isHeif, PIXEL_LIMIT } from './limits.js';
 import { FileType, ISO_BMFF, fileTypeOf } from './types.js';
 import { readIsoBmff } from './video-meta.js';
 import { readWithFfprobe } from './ffprobe.js';
+import { xmpTakeTime } from './xmp-time.js';
 
 export interface MediaInfo {
   mimeType: string;
@@ -64,16 +65,18 @@ async function imageMeta(file: string): Promise<Pick<MediaInfo, 'width' | 'heigh
   let width = meta.width ?? null;
   let height = meta.height ?? null;
   if (meta.orientation !== undefined && meta.orientation >= 5 && width !== null && height !== null) [width, height] = [height, width];
-  let takeTime: number | null = null;
+  let tags: Record<string, unknown> | undefined;
   if (meta.exif) {
     // sharp hands over the raw EXIF block for every container (JPEG, HEIF, WebP…), which exifr reads
     // even where it cannot parse the container itself.
     const tiff = meta.exif.subarray(0, 6).toString('latin1') === 'Exif\0\0' ? meta.exif.subarray(6) : meta.exif;
-    const tags = (await exifr.parse(tiff, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTime'], reviveValues: false }).catch(() => undefined)) as
+    tags = (await exifr.parse(tiff, { pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTime'], reviveValues: false }).catch(() => undefined)) as
       | Record<string, unknown>
       | undefined;
-    if (tags) takeTime = exifTime(tags.DateTimeOriginal, tags.OffsetTimeOriginal) ?? exifTime(tags.CreateDate, tags.OffsetTime);
   }
+  // decisions.md §6: EXIF DateTimeOriginal, then XMP's (edited photos), then EXIF CreateDate.
+  const takeTime =
+    exifTime(tags?.DateTimeOriginal, tags?.OffsetTimeOriginal) ?? xmpTakeTime(meta.xmp) ?? exifTime(tags?.CreateDate, tags?.OffsetTime);
   return { width, height, takeTime, meta };
 }
 

@@ -23,14 +23,17 @@ function assertClientSafe(reason: unknown, what: string): void {
   assert.doesNotMatch(text, /\n|\bat\s/, `${what}: no stack`);
 }
 
-/** A PNG whose compressed pixels are damaged in the middle (the header stays valid). */
+/**
+ * A PNG whose compressed pixels are damaged from their first bytes (the header stays valid): nothing
+ * of the image decodes. (Damage further in leaves the rows before it, which are shown.)
+ */
 async function corruptPng(): Promise<Buffer> {
   const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3366aa', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
     .png()
     .toBuffer();
   const idat = png.indexOf('IDAT');
   const bad = Buffer.from(png);
-  for (let i = idat + 200; i < idat + 600; i++) bad[i] = bad[i]! ^ 0x5a;
+  for (let i = idat + 4; i < idat + 600; i++) bad[i] = bad[i]! ^ 0x5a;
   return bad;
 }
 
@@ -41,7 +44,8 @@ describe('mediaError is a short reason, never a decoder message', () => {
   appForSuite((s) => ({ t, u, api } = s));
 
   const cases: [string, string, () => Promise<Buffer> | Buffer][] = [
-    ['truncated.jpg', MEDIA_REASONS.corrupt, () => fixture('sample.jpg').subarray(0, 2000)],
+    // Cut before its image data (a cut inside it still shows the rows before the cut: no error).
+    ['truncated.jpg', MEDIA_REASONS.corrupt, () => fixture('sample.jpg').subarray(0, 500)],
     ['corrupt.png', MEDIA_REASONS.corrupt, corruptPng],
     ['truncated.heic', MEDIA_REASONS.corrupt, () => fixture('sample.heic').subarray(0, 1200)],
     // ftyp and the start of moov: the container says MP4, but its movie header is cut off.

@@ -102,14 +102,24 @@ describe('thumbnails', () => {
     assert.equal((await fetchThumb(up.body.thumbnailUrl as string)).statusCode, 400, 'a recycled file has no thumbnail');
   });
 
-  test('a truncated JPEG is stored with mediaError, gets the placeholder, and the queue goes on', async () => {
+  test('a truncated JPEG shows what decodes of it; one of which nothing decodes gets mediaError and the placeholder; the queue goes on', async () => {
     const whole = await jpeg(800, 600);
-    const truncated = whole.subarray(0, Math.floor(whole.length / 2));
-    const bad = await api.upload('broken.jpg', truncated);
+    // Cut in the middle of its image data: the top rows decode, as a browser shows them.
+    const cut = await api.upload('cut.jpg', whole.subarray(0, Math.floor(whole.length / 2)));
+    assert.equal(cut.status, 200);
+    // Cut before its image data starts (at the start-of-scan marker): nothing decodes.
+    const bad = await api.upload('broken.jpg', whole.subarray(0, whole.indexOf(Buffer.from([0xff, 0xda]))));
     assert.equal(bad.status, 200);
     assert.equal(bad.body.fileType, '15');
     const good = await api.upload('fine.jpg', await jpeg(640, 480));
     await t.domain.thumbnails.idle();
+    const cutDetail = await api.call('POST', `/koodrive/ose/v1/files/${cut.body.id}/detail`, { containerId: u.containerId });
+    assert.equal(cutDetail.body.mediaError, undefined, 'a partly decodable JPEG is no media error');
+    const partial = await fetchThumb(cut.body.thumbnailUrl as string);
+    assert.equal(partial.statusCode, 200);
+    const shown = await colours(partial.rawPayload);
+    assert.deepEqual([shown.width, shown.height], [720, 540]);
+    near(shown.corner, [200, 60, 30], 'the top rows are the photo');
     const detail = await api.call('POST', `/koodrive/ose/v1/files/${bad.body.id}/detail`, { containerId: u.containerId });
     assert.equal(detail.body.mediaError, 'corrupt or truncated image');
     const placeholder = await placeholderSizes();

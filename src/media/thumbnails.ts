@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import sharp from 'sharp';
-import { toMediaError, type MediaDebugLog, type MediaKind } from './errors.js';
+import { MEDIA_REASONS, mediaReason, toMediaError, type MediaDebugLog, type MediaKind } from './errors.js';
 import type { HeicDecoder, RawImage } from './heic-pool.js';
 import { DECODE_BUDGET, PIXEL_LIMIT, decodeCost, heifInWorker, isHeif } from './limits.js';
 import { MemoryGate } from './memory-gate.js';
@@ -67,9 +67,8 @@ const PLACEHOLDER_SVG = Buffer.from(
  * otherwise, oriented, in 8-bit sRGB, no larger than the largest thumbnail. The full-size image
  * is never held (except by the decoders that must, which decodeCost has counted).
  */
-async function shrink(input: string | Buffer): Promise<RawImage> {
-  // failOn 'warning': a truncated or damaged image is an error, not a half-grey thumbnail.
-  const { data, info } = await sharp(input, { limitInputPixels: PIXEL_LIMIT, failOn: 'warning', pages: 1, sequentialRead: true })
+async function decode(input: string | Buffer, failOn: 'warning' | 'none'): Promise<RawImage> {
+  const { data, info } = await sharp(input, { limitInputPixels: PIXEL_LIMIT, failOn, pages: 1, sequentialRead: true })
     .rotate()
     .resize({ width: LARGEST, height: LARGEST, fit: 'inside', withoutEnlargement: true })
     .toColourspace('srgb')
@@ -77,6 +76,28 @@ async function shrink(input: string | Buffer): Promise<RawImage> {
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3 && info.channels !== 4) throw new Error(`unexpected ${info.channels} channels`);
   return { width: info.width, height: info.height, channels: info.channels, data };
+}
+
+/** Every pixel the same: what a decoder that read nothing of the image data fills in. */
+function blank(image: RawImage): boolean {
+  const { data, channels } = image;
+  for (let i = channels; i < data.length; i++) if (data[i] !== data[i % channels]) return false;
+  return true;
+}
+
+/**
+ * A damaged image (a truncated JPEG, say) is shown as browsers show it: what decodes of it, the
+ * rest filled in. Only an image of which nothing decodes is an error (and gets the placeholder).
+ */
+async function shrink(input: string | Buffer): Promise<RawImage> {
+  try {
+    return await decode(input, 'warning');
+  } catch (error) {
+    if (mediaReason(error, 'image') !== MEDIA_REASONS.corrupt) throw error;
+    const partial = await decode(input, 'none').catch(() => undefined);
+    if (!partial || blank(partial)) throw error;
+    return partial;
+  }
 }
 
 /** s, m and l from the one small decoded image: three cheap resizes instead of three decodes. */

@@ -27,6 +27,9 @@ import { jobRoutes } from './http/routes/jobs.js';
 import { familyRoutes } from './http/routes/families.js';
 import { uploadRoutes } from './http/routes/uploads.js';
 import { systemRoutes } from './http/routes/system.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
+import { Readiness } from './metrics/readiness.js';
 import { userRoutes } from './http/routes/users.js';
 import { webRoutes } from './http/routes/web.js';
 import './http/types.js';
@@ -45,6 +48,9 @@ export interface App {
   domain: Domain;
   /** The start-up reconciliation of the blob store with the database (runs while serving). */
   startupSweep: Promise<SweepReport | undefined>;
+  /** What /readyz answers: started once buildApp is done; `stopping()` at shutdown. */
+  readiness: Readiness;
+  metrics: Metrics;
 }
 
 const BODY_LIMIT = 1024 * 1024;
@@ -62,6 +68,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const lease = await leaseWorkerId(store, 'server');
   const services = domainDeps(config, store, lease.workerId, deps.now);
   const domain = createDomain(services);
+  const readiness = new Readiness(store, config.dataDir);
+  const metrics = createMetrics({ store, thumbnails: domain.thumbnails.stats, now: services.now });
 
   const app = Fastify({
     // Our stdout destination, not pino's default: a log write that fails (a full disk) is dropped and
@@ -91,7 +99,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
 
   registerBodyParsers(app);
   registerEmptyBodyDefault(app);
-  registerErrorHandler(app);
+  registerErrorHandler(app, metrics.error);
   registerAuthGate(app, domain);
   registerNotFound(app);
   registerByteHeaders(app);
@@ -131,7 +139,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     });
   }
 
-  systemRoutes(app, store);
+  // Counts and times every request (its onResponse hook) and serves /metrics, outside the KooDrive gate.
+  metricsRoutes(app, metrics, config.metricsToken);
+  systemRoutes(app, readiness);
   authRoutes(app, domain, config);
   albumRoutes(app, domain, config);
   fileRoutes(app, domain, config);
@@ -152,11 +162,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     domain.uploads
       .expire()
       .then(() => domain.sweeper.sweep(BLOB_GRACE_MS))
+      .then(() => domain.auth.forgetExpired())
       .catch((error: unknown) => app.log.error({ err: error }, 'blob sweep failed'));
   }, SWEEP_EVERY_MS);
   sweepTimer.unref();
 
   app.addHook('onClose', async () => {
+    readiness.stopping();
     clearInterval(sweepTimer);
     await startupSweep;
     await domain.thumbnails.stop();
@@ -165,5 +177,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     if (!deps.store) await store.close();
   });
   await app.ready();
-  return { app, store, domain, startupSweep };
+  readiness.started();
+  return { app, store, domain, startupSweep, readiness, metrics };
 }

@@ -34,6 +34,8 @@ export interface Config {
     /** After SIGTERM/SIGINT: how long in-flight requests may finish before their connections are cut. */
     shutdownGraceMs: number;
   };
+  /** Bearer token `GET /metrics` asks for; undefined: metrics are open (keep the port private then). */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +75,17 @@ function readUrl(env: Env, name: string, problems: string[]): string | undefined
     problems.push(`${name}: must be an http(s) URL such as https://photos.example.org, got "${raw}"`);
     return undefined;
   }
+}
+
+/** A bearer token: 16 to 256 printable ASCII characters, no spaces (it travels in a header). */
+function readToken(env: Env, name: string, problems: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]{16,256}$/.test(raw)) {
+    problems.push(`${name}: must be 16 to 256 printable ASCII characters without spaces`);
+    return undefined;
+  }
+  return raw;
 }
 
 function readDatabase(env: Env, dataDir: string, problems: string[]): DatabaseConfig {
@@ -130,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
       requestMs: readInt(env, 'ALBUMD_REQUEST_TIMEOUT', 3600, 1, 604_800, problems) * 1000,
       shutdownGraceMs: readInt(env, 'ALBUMD_SHUTDOWN_GRACE', 10, 0, 3600, problems) * 1000,
     },
+    metricsToken: readToken(env, 'ALBUMD_METRICS_TOKEN', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

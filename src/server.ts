@@ -32,7 +32,7 @@ export async function serve(): Promise<void> {
     }
     throw error;
   }
-  const { app } = await buildApp(config);
+  const { app, readiness } = await buildApp(config);
   const requests = trackRequests(app.server);
   const graceMs = config.timeouts.shutdownGraceMs;
   let closing = false;
@@ -47,6 +47,8 @@ export async function serve(): Promise<void> {
       return;
     }
     closing = true;
+    // /readyz fails from now on, for the requests that still arrive on open connections.
+    readiness.stopping();
     app.log.info({ signal, inFlight: requests.inFlight, graceMs }, 'draining in-flight requests');
     requests.begin();
     const grace = setTimeout(() => cutNow('shutdown grace over'), graceMs);

@@ -6,6 +6,7 @@ import { migrationProvider } from './migrations/index.js';
 import { bindRepositories } from './repositories/index.js';
 import type { Store } from './database.js';
 import { KeyedLock } from '../keyed-lock.js';
+import { writeStats } from './write-queue.js';
 
 /**
  * albumd on PostgreSQL. One rule keeps every invariant that SQLite's single writer kept: each
@@ -108,9 +109,20 @@ export function createPostgresStore(url: string, poolSize: number): Store {
           }
         });
       };
-      // Writes about one hot row (one owner's album count, one space's usage) wait for each other
-      // here rather than collide in PostgreSQL and retry.
-      return options?.key === undefined ? run() : hot.with(options.key, run);
+      // In flight and timed for /metrics from the call to the commit, waits and retries included.
+      writeStats.depth += 1;
+      const started = performance.now();
+      let committed = false;
+      try {
+        // Writes about one hot row (one owner's album count, one space's usage) wait for each other
+        // here rather than collide in PostgreSQL and retry.
+        const value = await (options?.key === undefined ? run() : hot.with(options.key, run));
+        committed = true;
+        return value;
+      } finally {
+        writeStats.depth -= 1;
+        writeStats.record({ seconds: (performance.now() - started) / 1000, committed });
+      }
     },
     async migrate() {
       // Kysely's migrator holds pg_advisory_xact_lock while it migrates: instances starting together

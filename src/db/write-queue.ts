@@ -1,6 +1,42 @@
 import type { Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
+/** One commit as /metrics sees it: how long it took and whether it committed. */
+export interface CommitObservation {
+  seconds: number;
+  committed: boolean;
+}
+
+/**
+ * What this process's writes are doing, for /metrics (a server has one store): on SQLite the group
+ * commit's jobs queued or in the batch being committed, and each batch's transaction time; on
+ * PostgreSQL (postgres.ts) the writes in flight and each write's time. Counting changes nothing of
+ * how writes run; an observer that throws is ignored.
+ */
+export class WriteStats {
+  /** Writes submitted and not yet committed or failed. */
+  depth = 0;
+  private readonly observers = new Set<(o: CommitObservation) => void>();
+
+  /** Calls `fn` after every commit; returns the way to stop. */
+  observe(fn: (o: CommitObservation) => void): () => void {
+    this.observers.add(fn);
+    return () => this.observers.delete(fn);
+  }
+
+  record(o: CommitObservation): void {
+    for (const fn of this.observers) {
+      try {
+        fn(o);
+      } catch {
+        // Metrics never fail a write.
+      }
+    }
+  }
+}
+
+export const writeStats = new WriteStats();
+
 interface Job<R> {
   fn: (repos: R) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -33,6 +69,7 @@ export class GroupCommitQueue<R> {
   run<T>(fn: (repos: R) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      writeStats.depth += 1;
       this.schedule();
     });
   }
@@ -59,6 +96,18 @@ export class GroupCommitQueue<R> {
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    const started = performance.now();
+    let committed = false;
+    try {
+      committed = await this.commit(batch);
+    } finally {
+      writeStats.depth -= batch.length;
+      writeStats.record({ seconds: (performance.now() - started) / 1000, committed });
+    }
+  }
+
+  /** Runs one batch in one transaction; false when the transaction failed as a whole. */
+  private async commit(batch: Job<R>[]): Promise<boolean> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
       this.exec('begin immediate');
@@ -91,12 +140,13 @@ export class GroupCommitQueue<R> {
       }
       // A single job's own failure rolled the transaction back; report it as that job's error.
       for (const job of batch) job.reject(error);
-      return;
+      return false;
     }
     batch.forEach((job, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) job.resolve(outcome.value);
       else job.reject(outcome.value);
     });
+    return true;
   }
 }

@@ -50,14 +50,17 @@ export function toAppError(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
-export function registerErrorHandler(app: FastifyInstance): void {
+/** Answers every error as its envelope; `answered` hears each code sent (for /metrics). */
+export function registerErrorHandler(app: FastifyInstance, answered: (code: number) => void = () => undefined): void {
   app.setErrorHandler((error: FastifyError, req, reply) => {
-    const known = toAppError(error);
+    let known = toAppError(error);
     if (known) {
       if (known.status >= 500) req.log.error({ err: error }, 'request failed');
-      return send(reply, req, known);
+    } else {
+      req.log.error({ err: error }, 'unexpected failure');
+      known = new AppError(ErrorCode.Internal);
     }
-    req.log.error({ err: error }, 'unexpected failure');
-    return send(reply, req, new AppError(ErrorCode.Internal));
+    answered(known.code);
+    return send(reply, req, known);
   });
 }

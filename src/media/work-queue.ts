@@ -7,8 +7,22 @@ export class WorkQueue {
   private readonly byKey = new Map<string, Promise<void>>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
+  private readonly failed = new Map<string, number>();
 
   constructor(private readonly concurrency: number) {}
+
+  /** Tasks queued and not started, tasks running, and failures by reason (for /metrics). */
+  stats(): { waiting: number; running: number; failures: ReadonlyMap<string, number> } {
+    return { waiting: this.waiting.length, running: this.running, failures: this.failed };
+  }
+
+  /**
+   * Counts a failure under `reason`: a task that throws is counted as `error`; one that handles its
+   * own failure (and resolves) says so here.
+   */
+  countFailure(reason: string): void {
+    this.failed.set(reason, (this.failed.get(reason) ?? 0) + 1);
+  }
 
   /** Queues `run` under `key` (unless that key is already pending); resolves when it has run. */
   push(key: string, run: () => Promise<void>): Promise<void> {
@@ -47,7 +61,7 @@ export class WorkQueue {
       // A task's failure is its own business (it records it); the queue goes on.
       void task
         .run()
-        .catch(() => undefined)
+        .catch(() => this.countFailure('error'))
         .finally(() => {
           this.running -= 1;
           this.byKey.delete(task.key);

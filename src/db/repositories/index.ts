@@ -11,6 +11,7 @@ import { jobsRepository } from './jobs.js';
 import { uploadsRepository } from './uploads.js';
 import { albumItemsRepository } from './album-items.js';
 import { integrityRepository } from './integrity.js';
+import { metricsRepository } from './metrics.js';
 
 export function bindRepositories(db: QueryRunner) {
   return {
@@ -28,6 +29,7 @@ export function bindRepositories(db: QueryRunner) {
     uploads: uploadsRepository(db),
     albumItems: albumItemsRepository(db),
     integrity: integrityRepository(db),
+    metrics: metricsRepository(db),
   };
 }
 

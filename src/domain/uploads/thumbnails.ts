@@ -16,6 +16,7 @@ async function generate(deps: DomainDeps, sha256: string, mimeType: string): Pro
   } catch (error) {
     // Only a MediaError's fixed reason reaches the file rows: a decoder's own message names server paths.
     const reason = error instanceof MediaError ? error.reason : MEDIA_REASONS.unknown;
+    deps.thumbnailQueue.countFailure('undecodable');
     await deps.store.write((repos) => repos.files.setMediaError(sha256, reason));
     images = await deps.renderer.placeholder();
   }
@@ -46,6 +47,11 @@ export function createThumbnailService(deps: DomainDeps) {
       if (!thumbs.has(sha256, size)) throw notFound();
       return { stream: thumbs.read(sha256, size), sha256 };
     },
+    /**
+     * Work waiting and running, and failures by reason: `error` (nothing was made; it is made again
+     * when asked for) and `undecodable` (the placeholder was stored).
+     */
+    stats: () => deps.thumbnailQueue.stats(),
     /** Resolves once the background queue is empty (tests and benchmarks). */
     idle: () => deps.thumbnailQueue.idle(),
     /** Drops queued thumbnails (made again on demand) and waits for the ones being made. */

@@ -1,41 +1,29 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
 import { createStore } from './db/database.js';
-import { createDomain } from './domain/index.js';
 import { createIntegrityChecker, formatReport } from './domain/integrity/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { AppError } from './domain/errors.js';
-import { domainDeps } from './runtime.js';
-import { leaseWorkerId } from './worker-lease.js';
+import { CommandError, UsageError, line, withDomain } from './cli/common.js';
+import { PromptAborted } from './cli/prompt.js';
+import { backupCommand, restoreCommand } from './cli/backup-commands.js';
+import { USER_USAGE, isUserAdminCommand, userCommand } from './cli/user-commands.js';
 
 const USAGE = `usage:
   albumd serve                                   start the server (same as npm start)
   albumd migrate                                 bring the database schema up to date
   albumd user add --phone P --password W [--name N]
+${USER_USAGE}
   albumd token issue --user USER_ID
   albumd check [--repair] [--verify-hashes] [--json]
                                                  recompute every derived value and compare; exit 1 on
                                                  any inconsistency (--repair sets the derived ones)
+  albumd backup <dir> [--json]                   a consistent backup of the running server (SQLite):
+                                                 the database, its content (only what <dir> lacks), the
+                                                 secret, a manifest
+  albumd restore <dir> [--json]                  a backup into an empty ALBUMD_DATA_DIR, then the
+                                                 checker with every content hashed
 Configuration comes from the environment, as for the server (see README).`;
-
-const line = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
-};
-
-/** Runs one admin command with the server's configuration; safe while the server runs. */
-async function withDomain<T>(fn: (domain: ReturnType<typeof createDomain>) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = createStore(config.database);
-  await store.migrate();
-  const lease = await leaseWorkerId(store, 'command');
-  try {
-    const domain = createDomain(domainDeps(config, store, lease.workerId));
-    return await fn(domain);
-  } finally {
-    await lease.release().catch(() => undefined);
-    await store.close();
-  }
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -54,6 +42,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'check') return await check(argv.slice(1));
+    if (command === 'backup') return await backupCommand(argv.slice(1));
+    if (command === 'restore') return await restoreCommand(argv.slice(1));
+    if (command === 'user' && isUserAdminCommand(sub)) return await userCommand(sub!, rest);
     if (command === 'user' && sub === 'add') {
       const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });
       if (!values.phone || !values.password) throw new UsageError('user add needs --phone and --password');
@@ -81,6 +72,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`albumd: ${(error as Error).message}\n${USAGE}\n`);
       return 2;
     }
+    if (error instanceof CommandError) {
+      process.stderr.write(`albumd: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof PromptAborted) {
+      process.stderr.write(`albumd: ${error.message}\n`);
+      return 1;
+    }
     if (error instanceof ConfigError) {
       process.stderr.write(`albumd: ${error.message}\n`);
       return 2;
@@ -92,8 +91,6 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
-
-class UsageError extends Error {}
 
 /**
  * `albumd check`: the integrity checker over the server's database and blob store (safe while the

@@ -9,6 +9,7 @@ import { createBlobStore } from '../src/storage/blob-store.js';
 import { startTestApp, tempDir, type TestApp, type TestUser } from './helpers/app.js';
 import { photo, familyClient, type Family, type FamilyApi } from './helpers/family.js';
 import { testDialect } from './helpers/test-database.js';
+import { runCli } from './helpers/process.js';
 
 /**
  * `albumd backup` of a running server while a writer keeps uploading, `albumd restore` into a new
@@ -128,7 +129,7 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     assert.ok(restored.check.ok, JSON.stringify(restored.check.findings));
     assert.equal(restored.contents.missing, 0);
 
-    let inSnapshot = 0;
+    let inSnapshot: number;
     const t2 = await startTestApp({}, {}, { dataDir: target, keepDataDir: true });
     try {
       const seen = (await view(t)) as Record<string, unknown[]>;
@@ -159,6 +160,19 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     assert.equal(second.contents.present, first.contents.count, JSON.stringify(second.contents));
     assert.equal(second.contents.count - first.contents.count, done.length - inSnapshot, JSON.stringify(second.contents));
     assert.equal(second.contents.linked + second.contents.copied, done.length - inSnapshot);
+  });
+
+  test('bin/albumd backup and restore: one JSON line each; a second backup copies nothing new', async () => {
+    const dir = path.join(tempDir('albumd-backup-'), 'cli');
+    const env = { ALBUMD_DATA_DIR: t.dataDir, LOG_LEVEL: 'silent' };
+    const made = await runCli(['backup', dir, '--json'], env);
+    assert.equal(made.ok, true);
+    const again = await runCli(['backup', dir, '--json'], env);
+    assert.deepEqual(again.contents, { ...(made.contents as object), present: (made.contents as { count: number }).count, linked: 0, copied: 0, copiedBytes: 0 });
+    const target = path.join(tempDir('albumd-restored-'), 'data');
+    const restored = await runCli(['restore', dir, '--json'], { ALBUMD_DATA_DIR: target, LOG_LEVEL: 'silent' });
+    assert.equal(restored.ok, true);
+    assert.equal((restored.check as { ok: boolean }).ok, true);
   });
 
   test('restore refuses a data directory that is not empty, and a damaged backup', async () => {

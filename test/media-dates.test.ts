@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
-import { appForSuite, type Api, type TestUser } from './helpers/app.js';
+import { appForSuite, type Api } from './helpers/app.js';
 import { xmpDate } from '../src/media/xmp-time.js';
 
 /**
@@ -25,10 +25,8 @@ async function jpeg(options: { xmp?: string; exif?: Record<string, string> } = {
 }
 
 describe('shooting times from EXIF and XMP', () => {
-  let u: TestUser;
   let api: Api;
-  appForSuite((s) => ({ u, api } = s));
-  void u;
+  appForSuite((s) => ({ api } = s));
 
   const takeTime = async (name: string, body: Buffer): Promise<string> => {
     const r = await api.upload(name, body, 'root', { createdTime: '2001-01-01T00:00:00Z' });

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, authHeaders, type TestApp } from './helpers/app.js';
-import { formatXDate } from '../src/domain/auth/credentials.js';
+import { formatXDate, hashToken } from '../src/domain/auth/credentials.js';
 
 const V1 = '/koodrive/ose/v1';
 const LIST = `${V1}/album/list?albumKind=1&albumType=2`;
@@ -107,4 +107,23 @@ describe('login, refresh, logout', () => {
     const res = await post(`${V1}/auth/logout`, { userId: '1', accessToken: 'x' });
     assert.equal(res.json().code, 13001001);
   });
+});
+
+test('tokens expired a day ago are forgotten by the hourly clean-up; live ones stay', async () => {
+  let clock = Date.now();
+  const t = await startTestApp({}, { now: () => clock });
+  try {
+    const old = await t.newUser();
+    clock += 31 * 24 * 3600_000 + 25 * 3600_000;
+    const fresh = await t.newUser();
+    await t.domain.auth.forgetExpired();
+    const listed = async (accessToken: string, userId: string) =>
+      (await t.app.inject({ method: 'GET', url: LIST, headers: { authorization: `Bearer+${accessToken}`, 'x-user-id': userId, 'x-date': formatXDate(clock) } })).statusCode;
+    assert.equal(await listed(fresh.accessToken, fresh.userId), 200);
+    assert.equal(await listed(old.accessToken, old.userId), 401);
+    assert.equal(await t.store.read.tokens.findByHash(hashToken(old.refreshToken)), undefined, 'the old refresh token is gone');
+    assert.notEqual(await t.store.read.tokens.findByHash(hashToken(fresh.refreshToken)), undefined);
+  } finally {
+    await t.close();
+  }
 });

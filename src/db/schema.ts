@@ -10,6 +10,8 @@ export interface UsersTable {
   container_id: string;
   album_count: Generated<number>;
   created_at: number;
+  /** 0 enabled, 7 disabled (`UserStatus` in domain/auth/credentials.ts): a disabled user's tokens and logins are refused. */
+  status: Generated<number>;
 }
 
 export interface ContainersTable {

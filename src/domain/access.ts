@@ -1,5 +1,6 @@
 import type { AlbumRow, FileRow, Repositories } from '../db/repositories/index.js';
 import { forbidden, notFound } from './errors.js';
+import { UserStatus } from './auth/credentials.js';
 
 export const AlbumKind = { Personal: 1, Shared: 2 } as const;
 export const AlbumType = { Collection: 1, Manual: 2 } as const;
@@ -28,6 +29,9 @@ export async function manageableAlbum(repos: Repositories, userId: string, album
 
 /** A file the user may see in any of its spaces (its personal space, or a family it belongs to). */
 export async function fileVisibleTo(repos: Repositories, userId: string, fileId: string): Promise<FileRow> {
+  // Signed links (downloads, thumbnails) stop with their user's account: deleted or disabled.
+  const user = await repos.users.findById(userId);
+  if (!user || Number(user.status) !== UserStatus.Enabled) throw notFound();
   const row = await repos.files.findById(fileId);
   if (!row) throw notFound();
   const container = await repos.containers.findById(row.container_id);

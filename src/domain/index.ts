@@ -1,6 +1,7 @@
 import { createAuthService } from './auth/auth.js';
 import { createUserService } from './auth/users.js';
 import { createUserInfoService } from './auth/user-info.js';
+import { createUserAdminService } from './auth/user-admin.js';
 import { createFolderService } from './drive/folders.js';
 import { createFileService } from './drive/files.js';
 import { createContentService } from './drive/content.js';
@@ -23,6 +24,7 @@ export function createDomain(deps: DomainDeps) {
     auth: createAuthService(deps),
     users: createUserService(deps),
     userInfo: createUserInfoService(deps),
+    userAdmin: createUserAdminService(deps),
     folders: createFolderService(deps),
     files: { ...createFileService(deps), ...createFileListService(deps), ...createRenameService(deps) },
     jobs: createJobService(deps),

@@ -8,6 +8,7 @@ import * as m0006 from './0006-families.js';
 import * as m0007 from './0007-album-items-by-file.js';
 import * as m0008 from './0008-content-time-upload-claims.js';
 import * as m0009 from './0009-text-in-byte-order.js';
+import * as m0010 from './0010-user-status.js';
 
 /** Every migration, in order; listed in code so no directory scan depends on the loader. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-album-items-by-file': m0007,
   '0008-content-time-upload-claims': m0008,
   '0009-text-in-byte-order': m0009,
+  '0010-user-status': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

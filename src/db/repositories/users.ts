@@ -22,7 +22,7 @@ const addAlbums = prepared((db, p: { id: string; delta: number }) =>
 export function usersRepository(runner: QueryRunner) {
   const db = runner.db;
   return {
-    async insert(user: Omit<UserRow, 'album_count'>): Promise<void> {
+    async insert(user: Omit<UserRow, 'album_count' | 'status'>): Promise<void> {
       await db.insertInto('users').values(user).execute();
     },
     findById(id: string): Promise<UserRow | undefined> {
@@ -49,7 +49,44 @@ export function usersRepository(runner: QueryRunner) {
     async adjustAlbumCount(id: string, delta: number): Promise<void> {
       await addAlbums(runner, { id, delta });
     },
+    /** Every user with its personal space's used bytes, oldest first (`bin/albumd user list`). */
+    listWithUsage(): Promise<UserSummaryRow[]> {
+      return db
+        .selectFrom('users')
+        .leftJoin('containers', 'containers.id', 'users.container_id')
+        .select(['users.id', 'users.phone', 'users.name', 'users.created_at', 'users.status', 'users.album_count', 'containers.used_bytes'])
+        .orderBy('users.created_at')
+        .orderBy('users.id')
+        .execute();
+    },
+    async setPasswordHash(id: string, passwordHash: string): Promise<void> {
+      await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+    },
+    /** Sets the status; false when it already was that (or the user is gone). */
+    async setStatus(id: string, status: number): Promise<boolean> {
+      const result = await db.updateTable('users').set({ status }).where('id', '=', id).where('status', '<>', status).executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /**
+     * The user row and what is only its own bookkeeping: its job history. Its tokens, spaces, files,
+     * albums and families are the caller's business (domain/auth/user-admin.ts), before this.
+     */
+    async delete(id: string): Promise<boolean> {
+      await db.deleteFrom('jobs').where('user_id', '=', id).execute();
+      const result = await db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+      return Number(result.numDeletedRows) === 1;
+    },
   };
+}
+
+export interface UserSummaryRow {
+  id: string;
+  phone: string;
+  name: string;
+  created_at: number;
+  status: number;
+  album_count: number;
+  used_bytes: number | null;
 }
 
 export function containersRepository(runner: QueryRunner) {

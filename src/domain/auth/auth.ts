@@ -9,6 +9,7 @@ import {
   sameHash,
   tokenFromAuthorization,
   tokenFromValue,
+  UserStatus,
   verifyPassword,
   xDateAcceptable,
 } from './credentials.js';
@@ -45,14 +46,24 @@ export function createAuthService(deps: DomainDeps) {
   const { store, now } = deps;
 
   return {
-    /** The header gate of decisions.md §3, in its order: token, then X-User-Id, then X-Date. */
+    /**
+     * The header gate of decisions.md §3, in its order: token, then X-User-Id, then X-Date. The token
+     * is read with its user's status in one statement: a disabled (or deleted) user's token fails at once.
+     */
     async authenticate(headers: AuthHeaders): Promise<{ userId: string }> {
       const hex = tokenFromAuthorization(headers.authorization);
       if (hex === undefined) throw unauthenticated();
       const hash = hashToken(hex);
       const row = await store.read.tokens.findByHash(hash);
       const t = now();
-      if (!row || !sameHash(row.hash, hash) || row.kind !== 'access' || row.revoked !== 0 || Number(row.expires_at) <= t) {
+      if (
+        !row ||
+        !sameHash(row.hash, hash) ||
+        row.kind !== 'access' ||
+        row.revoked !== 0 ||
+        Number(row.expires_at) <= t ||
+        row.user_status !== UserStatus.Enabled
+      ) {
         throw unauthenticated();
       }
       if (headers.userId === undefined || headers.userId.trim() !== row.user_id) {
@@ -62,12 +73,23 @@ export function createAuthService(deps: DomainDeps) {
       return { userId: row.user_id };
     },
 
+    /**
+     * A wrong password, an unknown account and a disabled user get the same answer (13001001), after
+     * the same work. The user is read again inside the write that issues the pair: a login racing a
+     * `user disable`, `user passwd` or `user delete` either commits first (and that command then
+     * revokes or deletes its tokens) or finds the change and issues nothing.
+     */
     async login(account: string, password: string) {
       const phone = normalizePhone(account);
       const user = phone === undefined ? undefined : await store.read.users.findByPhone(phone);
       const valid = await verifyPassword(password, user?.password_hash);
-      if (!user || !valid) throw unauthenticated();
-      const session = await store.write((repos) => issuePair(repos, user.id, now(), deps.accessTokenTtlSeconds));
+      if (!user || !valid || user.status !== UserStatus.Enabled) throw unauthenticated();
+      const session = await store.write(async (repos) => {
+        const current = await repos.users.findById(user.id);
+        if (!current || current.status !== UserStatus.Enabled || current.password_hash !== user.password_hash) return undefined;
+        return issuePair(repos, user.id, now(), deps.accessTokenTtlSeconds);
+      });
+      if (!session) throw unauthenticated();
       return { user, session };
     },
 
@@ -79,7 +101,8 @@ export function createAuthService(deps: DomainDeps) {
       const outcome = await store.write(async (repos) => {
         const row = await repos.tokens.findByHash(hash);
         const t = now();
-        if (!row || row.kind !== 'refresh' || Number(row.expires_at) <= t) return undefined;
+        // A disabled user's refresh tokens were revoked with the disable; the status is checked all the same.
+        if (!row || row.kind !== 'refresh' || Number(row.expires_at) <= t || row.user_status !== UserStatus.Enabled) return undefined;
         if (row.used !== 0 || row.revoked !== 0 || !(await repos.tokens.markUsed(hash))) {
           if (row.used !== 0) await repos.tokens.revokeSession(row.session_id);
           return undefined;
@@ -104,11 +127,22 @@ export function createAuthService(deps: DomainDeps) {
       });
     },
 
-    /** For bin/albumd: a fresh login session for a user. */
+    /** For bin/albumd: a fresh login session for a user (an enabled one: checked in the write that issues it). */
     async issueFor(userId: string): Promise<SessionInfo> {
-      const user = await store.read.users.findById(userId);
-      if (!user) throw notFound();
-      return store.write((repos) => issuePair(repos, userId, now(), deps.accessTokenTtlSeconds));
+      return store.write(async (repos) => {
+        const user = await repos.users.findById(userId);
+        if (!user) throw notFound();
+        if (user.status !== UserStatus.Enabled) throw new AppError(ErrorCode.Forbidden, { en: 'The user is disabled (bin/albumd user enable).', zh: '该用户已停用（bin/albumd user enable）。' });
+        return issuePair(repos, userId, now(), deps.accessTokenTtlSeconds);
+      });
+    },
+
+    /**
+     * Forgets tokens expired a day ago or more (hourly, with the sweep): they can do nothing any
+     * more, and the session count and token lookups stay small however long albumd runs.
+     */
+    async forgetExpired(): Promise<void> {
+      await store.write((repos) => repos.tokens.deleteExpired(now() - 24 * 3600_000));
     },
   };
 }

@@ -64,6 +64,16 @@ export async function verifyPassword(password: string, stored: string | undefine
   return stored !== undefined && timingSafeEqual(key, expected);
 }
 
+/** `users.status`: KooDrive's user status (`PUT /users/{userId}`), 0 enabled, 7 frozen. */
+export const UserStatus = { Enabled: 0, Disabled: 7 } as const;
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** The rule of a new password (`user add`, `user passwd`): the broken rule, or undefined when it is fine. */
+export function passwordProblem(password: string): { en: string; zh: string } | undefined {
+  return password.length < MIN_PASSWORD_LENGTH ? { en: `must be at least ${MIN_PASSWORD_LENGTH} characters`, zh: `至少 ${MIN_PASSWORD_LENGTH} 个字符` } : undefined;
+}
+
 /** Digits only; a leading + becomes 00. Undefined when the result is not 6 to 20 digits. */
 export function normalizePhone(raw: string): string | undefined {
   const value = raw.trim();

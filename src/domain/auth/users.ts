@@ -1,7 +1,7 @@
 import { newContainerId, newFileId } from '../../ids.js';
 import { issuePair, type SessionInfo } from './auth.js';
 import type { DomainDeps } from '../context.js';
-import { hashPassword, normalizePhone } from './credentials.js';
+import { hashPassword, normalizePhone, passwordProblem } from './credentials.js';
 import { invalidParam } from '../errors.js';
 import { createSpace } from '../drive/spaces.js';
 
@@ -18,7 +18,8 @@ export function createUserService(deps: DomainDeps) {
     async create(input: { phone: string; password: string; name?: string }): Promise<NewUser> {
       const phone = normalizePhone(input.phone);
       if (phone === undefined) throw invalidParam('phone', { en: 'must be 6 to 20 digits, optionally after +', zh: '须为 6 到 20 位数字' });
-      if (input.password.length < 8) throw invalidParam('password', { en: 'must be at least 8 characters', zh: '至少 8 个字符' });
+      const problem = passwordProblem(input.password);
+      if (problem) throw invalidParam('password', problem);
       const passwordHash = await hashPassword(input.password);
       const userId = await ids.next();
       const containerId = newContainerId();

@@ -7,6 +7,7 @@ import { AppError } from './domain/errors.js';
 import { CommandError, UsageError, line, withDomain } from './cli/common.js';
 import { PromptAborted } from './cli/prompt.js';
 import { backupCommand, restoreCommand } from './cli/backup-commands.js';
+import { IMPORT_USAGE, importCommand } from './cli/import-command.js';
 import { USER_USAGE, isUserAdminCommand, userCommand } from './cli/user-commands.js';
 
 const USAGE = `usage:
@@ -23,6 +24,7 @@ ${USER_USAGE}
                                                  secret, a manifest
   albumd restore <dir> [--json]                  a backup into an empty ALBUMD_DATA_DIR, then the
                                                  checker with every content hashed
+${IMPORT_USAGE}
 Configuration comes from the environment, as for the server (see README).`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -44,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'check') return await check(argv.slice(1));
     if (command === 'backup') return await backupCommand(argv.slice(1));
     if (command === 'restore') return await restoreCommand(argv.slice(1));
+    if (command === 'import') return await importCommand(argv.slice(1));
     if (command === 'user' && isUserAdminCommand(sub)) return await userCommand(sub!, rest);
     if (command === 'user' && sub === 'add') {
       const { values } = parseArgs({ args: rest, options: { phone: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } });

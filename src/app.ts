@@ -2,7 +2,6 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import { Type } from '@sinclair/typebox';
 import type { Config } from './config.js';
 import { createStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
@@ -18,7 +17,7 @@ import { registerNotFound } from './http/not-found.js';
 import { timeoutOptions, watchIdleSockets } from './http/connections.js';
 import { answerExpectation, clientErrorHandler, frameworkErrors, refuseConnect, registerHostCheck } from './http/raw-errors.js';
 import { registerByteHeaders } from './http/byte-headers.js';
-import { KooDriveHeaders } from './http/schemas/common.js';
+import { openApiOptions } from './http/openapi.js';
 import { albumRoutes } from './http/routes/albums.js';
 import { authRoutes } from './http/routes/auth.js';
 import { fileRoutes } from './http/routes/files.js';
@@ -104,27 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   registerNotFound(app);
   registerByteHeaders(app);
 
-  await app.register(swagger, {
-    // The gate checks the KooDrive headers; they are documented here rather than validated twice.
-    transform: ({ schema, url, route }) => ({
-      schema:
-        route.config?.kooDrive && !route.config.public
-          ? {
-              ...schema,
-              headers: Type.Object({
-                ...KooDriveHeaders.properties,
-                ...((schema?.headers as { properties?: object } | undefined)?.properties ?? {}),
-              }),
-            }
-          : schema,
-      url,
-    }),
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'albumd — KooDrive album API', version: '0.1.0' },
-      tags: [{ name: 'Albums' }, { name: 'Files' }, { name: 'Uploads' }, { name: 'Auth' }, { name: 'Users and spaces' }],
-    },
-  });
+  await app.register(swagger, openApiOptions(config));
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   if (config.rateLimit.max > 0) {

@@ -106,7 +106,9 @@ describe('system routes', () => {
       }
       const create = doc.paths['/koodrive/ose/v1/album/create'].post;
       assert.ok(create.requestBody.content['application/json'].schema.properties.scopeDir);
-      assert.deepEqual(create.parameters.map((p: { name: string }) => p.name).sort(), ['authorization', 'language', 'x-date', 'x-traceid', 'x-user-id']);
+      // The token is the security scheme (OpenAPI ignores an Authorization header parameter); the rest are parameters.
+      assert.deepEqual(create.security, [{ KooDriveToken: [] }]);
+      assert.deepEqual(create.parameters.map((p: { name: string }) => p.name).sort(), ['language', 'x-date', 'x-traceid', 'x-user-id']);
       const docs = await t.app.inject({ method: 'GET', url: '/docs/' });
       assert.equal(docs.statusCode, 200);
       assert.match(docs.body, /<html|<!DOCTYPE/i);

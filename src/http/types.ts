@@ -13,6 +13,8 @@ declare module 'fastify' {
     kooDrive?: boolean;
     /** Needs no credentials (login, refresh, signed URLs). */
     public?: boolean;
+    /** A public route that takes the KooDrive headers in place of its signature (the thumbnail); for the OpenAPI document. */
+    acceptsToken?: boolean;
     /**
      * Bytes behind signed URLs (downloads, thumbnails, upload parts): a gallery page fetches a
      * hundred thumbnails at once, so these are not counted by the per-user request limit.

@@ -25,7 +25,7 @@ const tags = ['Albums'];
 export function albumRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: CreateAlbumBody }>(`${V1}/album/create`, {
     config: kooDrive,
-    schema: { tags, summary: 'CreateAlbum', body: CreateAlbumBody, response: { 200: CreateAlbumReply } },
+    schema: { tags, operationId: 'CreateAlbum', summary: 'Creating an Album', body: CreateAlbumBody, response: { 200: CreateAlbumReply } },
     handler: async (req) => {
       const b = req.body;
       const albumId = await domain.albums.create(callerOf(req), {
@@ -38,13 +38,24 @@ export function albumRoutes(app: FastifyInstance, domain: Domain, config: Config
     },
   });
 
-  for (const [path, summary] of [
-    [`${V1}/:albumId/update`, 'UpdateAlbum'],
-    [`${V1}/album/:albumId/update`, 'UpdateAlbum (alias)'],
+  // KooDrive's path, and albumd's alias with the /album segment: the same operation, documented once
+  // (OpenAPI has one operation per path and method; the alias is named in the description).
+  for (const [path, hide] of [
+    [`${V1}/:albumId/update`, false],
+    [`${V1}/album/:albumId/update`, true],
   ] as const) {
     app.post<{ Params: AlbumParams; Body: UpdateAlbumBody | undefined }>(path, {
       config: kooDrive,
-      schema: { tags, summary, params: AlbumParams, body: UpdateAlbumBody, response: { 200: OkReply } },
+      schema: {
+        tags,
+        operationId: 'UpdateAlbum',
+        summary: 'Updating an Album',
+        description: `Also served as \`POST ${V1}/album/{albumId}/update\` (albumd's alias).`,
+        hide,
+        params: AlbumParams,
+        body: UpdateAlbumBody,
+        response: { 200: OkReply },
+      },
       handler: async (req) => {
         await domain.albums.update(callerOf(req), req.params.albumId, req.body ?? {});
         return ok(req);
@@ -54,7 +65,7 @@ export function albumRoutes(app: FastifyInstance, domain: Domain, config: Config
 
   app.delete<{ Params: AlbumParams }>(`${V1}/album/:albumId`, {
     config: kooDrive,
-    schema: { tags, summary: 'DeleteAlbum', params: AlbumParams, response: { 200: OkReply } },
+    schema: { tags, operationId: 'DeleteAlbum', summary: 'Deleting an Album', params: AlbumParams, response: { 200: OkReply } },
     handler: async (req) => {
       await domain.albums.delete(callerOf(req), req.params.albumId);
       return ok(req);
@@ -63,32 +74,41 @@ export function albumRoutes(app: FastifyInstance, domain: Domain, config: Config
 
   app.get<{ Querystring: ListAlbumsQuery }>(`${V1}/album/list`, {
     config: kooDrive,
-    schema: { tags, summary: 'ListAlbums', querystring: ListAlbumsQuery, response: { 200: ListAlbumsReply } },
+    schema: { tags, operationId: 'ListAlbums', summary: 'Viewing an Album (the album list)', querystring: ListAlbumsQuery, response: { 200: ListAlbumsReply } },
     handler: async (req) => ok(req, await domain.albums.list(callerWithOrigin(req, config.publicUrl), req.query)),
   });
 
   app.get<{ Params: AlbumParams; Querystring: ListContentQuery }>(`${V1}/album/:albumId/list`, {
     config: kooDrive,
-    schema: { tags, summary: 'ListAlbumContent', params: AlbumParams, querystring: ListContentQuery, response: { 200: ListContentReply } },
+    schema: { tags, operationId: 'ListAlbumContent', summary: 'Listing Album Files', params: AlbumParams, querystring: ListContentQuery, response: { 200: ListContentReply } },
     handler: async (req) => ok(req, await domain.albumContent.list(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.query)),
   });
 
   app.post<{ Params: AlbumParams; Body: AddContentBody }>(`${V1}/album/:albumId/add`, {
     config: kooDrive,
-    schema: { tags, summary: 'BatchAddContent2Album', params: AlbumParams, body: AddContentBody, response: { 200: OkReply } },
+    schema: { tags, operationId: 'BatchAddContent2Album', summary: 'Adding Album Content (manual albums)', params: AlbumParams, body: AddContentBody, response: { 200: OkReply } },
     handler: async (req) => {
       await domain.albumContent.add(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.body.fileIds);
       return ok(req);
     },
   });
 
-  for (const [path, summary] of [
-    [`${V1}/:albumId/batchDelete`, 'BatchDeleteAlbumContent'],
-    [`${V1}/album/:albumId/batchDelete`, 'BatchDeleteAlbumContent (alias)'],
+  for (const [path, hide] of [
+    [`${V1}/:albumId/batchDelete`, false],
+    [`${V1}/album/:albumId/batchDelete`, true],
   ] as const) {
     app.delete<{ Params: AlbumParams; Body: RemoveContentBody }>(path, {
       config: kooDrive,
-      schema: { tags, summary, params: AlbumParams, body: RemoveContentBody, response: { 200: OkReply } },
+      schema: {
+        tags,
+        operationId: 'BatchDeleteAlbumContent',
+        summary: 'Deleting Album Contents in Batches (manual albums; the files stay)',
+        description: `A DELETE with a JSON body. Also served as \`DELETE ${V1}/album/{albumId}/batchDelete\` (albumd's alias).`,
+        hide,
+        params: AlbumParams,
+        body: RemoveContentBody,
+        response: { 200: OkReply },
+      },
       handler: async (req) => {
         await domain.albumContent.remove(callerWithOrigin(req, config.publicUrl), req.params.albumId, req.body.ids);
         return ok(req);

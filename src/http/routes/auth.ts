@@ -19,7 +19,7 @@ export function authRoutes(app: FastifyInstance, domain: Domain, config: Config)
 
   app.post<{ Body: LoginBody }>(`${V1}/auth/login`, {
     config: { kooDrive: true, public: true, ...loginLimit },
-    schema: { tags, summary: 'Login', body: LoginBody, response: { 200: LoginReply } },
+    schema: { tags, operationId: 'Login', summary: 'Login (account and password)', body: LoginBody, response: { 200: LoginReply } },
     handler: async (req) => {
       if (req.body.authType !== '1') throw invalidParam('authType', { en: 'only 1 (account and password) is offered', zh: '仅支持 1（账号密码）' });
       const { user, session } = await domain.auth.login(req.body.account, req.body.password ?? '');
@@ -30,7 +30,7 @@ export function authRoutes(app: FastifyInstance, domain: Domain, config: Config)
 
   app.post<{ Body: RefreshBody }>(`${V1}/auth/refreshToken`, {
     config: { kooDrive: true, public: true },
-    schema: { tags, summary: 'RefreshToken', body: RefreshBody, response: { 200: RefreshReply } },
+    schema: { tags, operationId: 'RefreshToken', summary: 'Refresh Token (a new pair; the old one is retired)', body: RefreshBody, response: { 200: RefreshReply } },
     handler: async (req) => {
       const session = await domain.auth.refresh(req.body.refreshToken);
       return ok(req, { data: { ...session, sessionInfo: session } });
@@ -39,7 +39,7 @@ export function authRoutes(app: FastifyInstance, domain: Domain, config: Config)
 
   app.post<{ Body: LogoutBody }>(`${V1}/auth/logout`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Logout', body: LogoutBody, response: { 200: OkReply } },
+    schema: { tags, operationId: 'Logout', summary: 'Logout (revokes a token pair)', body: LogoutBody, response: { 200: OkReply } },
     handler: async (req) => {
       await domain.auth.logout(callerOf(req), req.body.userId, req.body.accessToken);
       return ok(req);

@@ -14,7 +14,7 @@ const tags = ['Files'];
 export function contentRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: DownloadBody; Headers: ShareFolderHeader }>(`${V1}/files/download`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Obtaining Download Links', headers: ShareFolderHeader, body: DownloadBody, response: { 200: DownloadReply } },
+    schema: { tags, operationId: 'GetDownLoadUrl', summary: 'Obtaining Download Links', headers: ShareFolderHeader, body: DownloadBody, response: { 200: DownloadReply } },
     handler: async (req) => {
       const result = await domain.content.downloadLinks(
         callerWithOrigin(req, config.publicUrl),
@@ -31,7 +31,15 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
 
   app.get<{ Params: FileParams; Querystring: SignedQuery }>(`${V1}/files/:fileId/content`, {
     config: { kooDrive: true, public: true, media: true },
-    schema: { tags, summary: 'Signed download (the URL from files/download)', params: FileParams, querystring: SignedQuery },
+    schema: {
+      tags,
+      operationId: 'GetFileContent',
+      summary: "Downloading a file (albumd's): the signed URL of files/download",
+      description: 'The URL is the credential (no KooDrive headers). `Range` is honoured (206 with `Content-Range`), and `HEAD` answers the headers alone.',
+      params: FileParams,
+      querystring: SignedQuery,
+      produces: ['application/octet-stream'],
+    },
     handler: async (req, reply) => {
       const content = await domain.content.content(req.params.fileId, req.query, req.headers.range);
       const { file, size, range } = content;
@@ -52,8 +60,16 @@ export function contentRoutes(app: FastifyInstance, domain: Domain, config: Conf
 
   // With the KooDrive headers, or as a signed URL (thumbnailUrl): either is the credential.
   app.get<{ Params: FileParams; Querystring: ThumbnailQuery }>(`${V1}/files/:fileId/thumbnail`, {
-    config: { kooDrive: true, public: true, media: true },
-    schema: { tags, summary: 'Thumbnail (albumd): s 256, m 720, l 1440 px long edge', params: FileParams, querystring: ThumbnailQuery },
+    config: { kooDrive: true, public: true, media: true, acceptsToken: true },
+    schema: {
+      tags,
+      operationId: 'GetThumbnail',
+      summary: "A file's thumbnail (albumd's): s 256, m 720, l 1440 px long edge",
+      description: 'With the KooDrive headers, or as the signed `thumbnailUrl` of a listing (then no headers).',
+      params: FileParams,
+      querystring: ThumbnailQuery,
+      produces: ['image/jpeg'],
+    },
     handler: async (req, reply) => {
       const q = req.query;
       const size = q.size ?? 'm';

@@ -24,7 +24,7 @@ const tags = ['Files'];
 export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: CreateDirectoryBody; Headers: ShareFolderHeader }>(`${V1}/directory`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Adding a File Directory', headers: ShareFolderHeader, body: CreateDirectoryBody, response: { 200: FileReply } },
+    schema: { tags, operationId: 'CreateDirectory', summary: 'Adding a File Directory', headers: ShareFolderHeader, body: CreateDirectoryBody, response: { 200: FileReply } },
     handler: async (req) => {
       const folder = await domain.folders.create(callerOf(req), {
         ...req.body,
@@ -36,7 +36,7 @@ export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config)
 
   app.post<{ Params: FileParams; Body: DetailBody; Headers: ShareFolderHeader }>(`${V1}/files/:fileId/detail`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Obtaining File Details', params: FileParams, headers: ShareFolderHeader, body: DetailBody, response: { 200: MediaFileReply } },
+    schema: { tags, operationId: 'GetFile', summary: 'Obtaining File Details', params: FileParams, headers: ShareFolderHeader, body: DetailBody, response: { 200: MediaFileReply } },
     handler: async (req) => {
       const file = await domain.files.detail(callerWithOrigin(req, config.publicUrl), req.params.fileId, {
         containerId: req.body.containerId,
@@ -48,7 +48,7 @@ export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config)
 
   app.post<{ Params: ListFilesParams; Body: ListFilesBody; Headers: ShareFolderHeader }>(`${V1}/files/:type(^[01]$)`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Listing files (0 a folder, 1 the recycle bin)', params: ListFilesParams, headers: ShareFolderHeader, body: ListFilesBody, response: { 200: ListFilesReply } },
+    schema: { tags, operationId: 'GetPersonalFiles', summary: 'Listing Files (type 0 a folder, 1 the recycle bin)', params: ListFilesParams, headers: ShareFolderHeader, body: ListFilesBody, response: { 200: ListFilesReply } },
     handler: async (req) => {
       const b = req.body;
       const page = await domain.files.list(callerWithOrigin(req, config.publicUrl), {
@@ -75,7 +75,9 @@ export function fileRoutes(app: FastifyInstance, domain: Domain, config: Config)
       bodyLimit: Number.MAX_SAFE_INTEGER,
       schema: {
         tags,
-        summary: 'One-shot upload (albumd): the raw body is the file',
+        operationId: 'UploadFile',
+        summary: "One-shot upload (albumd's): the raw body is the file",
+        consumes: ['application/octet-stream'],
         querystring: UploadQuery,
         headers: ShareFolderHeader,
         response: { 200: MediaFileReply },

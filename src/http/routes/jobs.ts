@@ -11,7 +11,7 @@ const tags = ['Files'];
 export function jobRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: JobBody; Headers: ShareFolderHeader }>(`${V1}/jobs`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Creating a Batch Task (recycle, delete, move, restore, empty)', headers: ShareFolderHeader, body: JobBody, response: { 200: JobReply } },
+    schema: { tags, operationId: 'CreateJob', summary: 'Creating a Batch Task (recycle, delete, move, restore, empty)', headers: ShareFolderHeader, body: JobBody, response: { 200: JobReply } },
     handler: async (req) => {
       const b = req.body;
       const result = await domain.jobs.create(callerWithOrigin(req, config.publicUrl), {
@@ -29,7 +29,7 @@ export function jobRoutes(app: FastifyInstance, domain: Domain, config: Config):
 
   app.get<{ Querystring: JobsQuery }>(`${V1}/jobs`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Listing Batch Tasks', querystring: JobsQuery, response: { 200: JobsReply } },
+    schema: { tags, operationId: 'GetJobList', summary: 'Listing Batch Tasks', querystring: JobsQuery, response: { 200: JobsReply } },
     handler: async (req) => {
       const q = req.query;
       const filter = { ...(q.type !== undefined ? { taskType: q.type } : {}), ...(q.status !== undefined ? { status: q.status } : {}) };
@@ -39,7 +39,7 @@ export function jobRoutes(app: FastifyInstance, domain: Domain, config: Config):
 
   app.post<{ Params: FileParams; Body: RenameBody; Headers: ShareFolderHeader }>(`${V1}/files/rename/:fileId`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Renaming a File', params: FileParams, headers: ShareFolderHeader, body: RenameBody, response: { 200: MediaFileReply } },
+    schema: { tags, operationId: 'RenameFile', summary: 'Renaming a File', params: FileParams, headers: ShareFolderHeader, body: RenameBody, response: { 200: MediaFileReply } },
     handler: async (req) => {
       const file = await domain.files.rename(callerWithOrigin(req, config.publicUrl), req.params.fileId, {
         ...req.body,

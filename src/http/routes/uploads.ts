@@ -25,7 +25,7 @@ const tags = ['Uploads'];
 export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Config): void {
   app.post<{ Body: CreateUploadBody; Headers: ShareFolderHeader }>(`${V1}/files/create`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Creating File Metadata (upload step 1; rapid upload when the content is known)', headers: ShareFolderHeader, body: CreateUploadBody, response: { 200: CreateUploadReply } },
+    schema: { tags, operationId: 'CreateFile', summary: 'Creating File Metadata (upload step 1; rapid upload when the content is known)', headers: ShareFolderHeader, body: CreateUploadBody, response: { 200: CreateUploadReply } },
     handler: async (req) => {
       const b = req.body;
       const answer = await domain.uploads.create(callerWithOrigin(req, config.publicUrl), {
@@ -39,7 +39,7 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
 
   app.post<{ Body: UploadUrlBody }>(`${V1}/files/multipart/uploadUrl`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Obtaining Upload Links (signed again, valid 1 h)', body: UploadUrlBody, response: { 200: UploadUrlReply } },
+    schema: { tags, operationId: 'UploadUrl', summary: 'Obtaining Upload Links (signed again, valid 1 h)', body: UploadUrlBody, response: { 200: UploadUrlReply } },
     handler: async (req) => {
       const b = req.body;
       const numbers = (b.multiParts ?? []).map((p) => p.partNumber);
@@ -49,7 +49,7 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
 
   app.post<{ Body: CompleteBody; Headers: ShareFolderHeader }>(`${V1}/files/complete`, {
     config: { kooDrive: true },
-    schema: { tags, summary: 'Completing an upload: parts, length and sha256 checked', headers: ShareFolderHeader, body: CompleteBody, response: { 200: MediaFileReply } },
+    schema: { tags, operationId: 'CompleteFile', summary: 'Checking Whether File Upload Is Completed (parts, length and sha256)', headers: ShareFolderHeader, body: CompleteBody, response: { 200: MediaFileReply } },
     handler: async (req) => {
       const file = await domain.uploads.complete(callerWithOrigin(req, config.publicUrl), { ...req.body, shareFolderId: req.headers['x-hw-share-folder-id'] });
       return ok(req, file);
@@ -58,7 +58,12 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
 
   app.post<{ Body: AbortBody }>(`${V1}/files/abort`, {
     config: { kooDrive: true },
-    schema: { tags, summary: "Abandoning an unfinished upload (albumd's): its parts go and its length stops counting against the quota", body: AbortBody, response: { 200: OkReply } },
+    schema: {
+      tags,
+      operationId: 'AbortUpload',
+      summary: "Abandoning an unfinished upload (albumd's)",
+      description: 'Its parts go and its length stops counting against the quota.',
+      body: AbortBody, response: { 200: OkReply } },
     handler: async (req) => {
       await domain.uploads.abort(callerWithOrigin(req, config.publicUrl), req.body);
       return ok(req);
@@ -72,7 +77,16 @@ export function uploadRoutes(app: FastifyInstance, domain: Domain, config: Confi
     raw.put<{ Params: FileParams; Querystring: PartQuery }>(`${V1}/files/:fileId/part`, {
       config: { kooDrive: true, public: true, media: true },
       bodyLimit: Number.MAX_SAFE_INTEGER,
-      schema: { tags, summary: 'PUT an upload part (the uploadUrl of files/create)', params: FileParams, querystring: PartQuery, response: { 200: OkReply } },
+      schema: {
+        tags,
+        operationId: 'UploadPart',
+        summary: 'Uploading a part: PUT to the uploadUrl of files/create or files/multipart/uploadUrl',
+        description: 'The signed URL is the credential (no KooDrive headers). The body is exactly the part\'s bytes; the answer\'s `ETag` is their hex sha256.',
+        consumes: ['application/octet-stream'],
+        params: FileParams,
+        querystring: PartQuery,
+        response: { 200: OkReply },
+      },
       handler: async (req, reply) => {
         const body = (req.body as Readable | undefined) ?? Readable.from([]);
         const { etag } = await domain.uploads.putPart(req.params.fileId, req.query, body);

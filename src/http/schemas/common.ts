@@ -28,12 +28,4 @@ export const ErrorReply = Type.Object(
 
 export const OkReply = Type.Object(Envelope);
 
-export const KooDriveHeaders = Type.Object({
-  authorization: Type.Optional(Type.String({ description: '`Bearer+AT <token>`, `Bearer <token>`, `AT+<token>` or `AT <token>`' })),
-  'x-user-id': Type.Optional(Type.String({ description: "The token's user ID" })),
-  'x-date': Type.Optional(Type.String({ description: 'YYYYMMDDTHHmmssZ (UTC), within 15 minutes' })),
-  'x-traceid': Type.Optional(Type.String({ description: '58 characters of [A-Za-z0-9_]; echoed back' })),
-  language: Type.Optional(Type.String({ description: 'en_us (default) or zh_cn' })),
-});
-
 export type StaticOf<T extends TSchema> = Static<T>;

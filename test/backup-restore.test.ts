@@ -186,6 +186,20 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     await assert.rejects(restore(loadConfig({ ALBUMD_DATA_DIR: target }), tempDir()), (e: unknown) => e instanceof OpsError && /manifest/.test(e.message));
   });
 
+  test('backup refuses the server’s own directories, and a second backup into a directory one is writing', async () => {
+    await assert.rejects(backup(t.config, path.join(t.dataDir, 'backups')), (e: unknown) => e instanceof OpsError && /where the server keeps its data/.test(e.message));
+    await assert.rejects(backup(t.config, t.dataDir), (e: unknown) => e instanceof OpsError && /where the server keeps its data/.test(e.message));
+    const dir = path.join(tempDir('albumd-backup-'), 'busy');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, '.backup.lock'), `${process.pid}\n`);
+    await assert.rejects(backup(t.config, dir), (e: unknown) => e instanceof OpsError && /another backup/.test(e.message));
+    // A lock left by a process that is gone is taken over.
+    fs.writeFileSync(path.join(dir, '.backup.lock'), '999999999\n');
+    await backup(t.config, dir);
+    assert.ok(!fs.existsSync(path.join(dir, '.backup.lock')), 'the lock goes with the backup');
+    assert.equal(fs.statSync(path.join(dir, 'albumd.sqlite')).mode & 0o777, 0o600, 'the copy is its owner\'s only');
+  });
+
   test('while a backup pins the store, the sweep removes no bytes; afterwards it does', async () => {
     const blobs = createBlobStore(t.dataDir);
     const r = await a.upload('gone.jpg', photo('gone', 1), folders.work);

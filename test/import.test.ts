@@ -266,6 +266,28 @@ describe('albumd import', () => {
     assert.equal(again.summary.imported, 0);
   });
 
+  test('a file found on the server (not made by the import) is never replaced: a changed copy goes beside it', async () => {
+    const dir = path.join(work, 'Adopt');
+    fs.mkdirSync(dir, { recursive: true });
+    const bytes = Buffer.concat([JPEG, Buffer.from('by hand')]);
+    fs.writeFileSync(path.join(dir, 'found.jpg'), bytes);
+    const folder = await api.folder('Adopt');
+    const byHand = await api.upload('found.jpg', bytes, folder);
+    assert.equal(byHand.status, 200);
+    const state = path.join(work, 'state', 'adopt.jsonl');
+    const first = await importNow({ dir, stateFile: state });
+    assert.equal(first.summary.imported, 0);
+    assert.equal(first.summary.duplicates, 1);
+    fs.writeFileSync(path.join(dir, 'found.jpg'), Buffer.concat([bytes, Buffer.from(', edited')]));
+    fs.utimesSync(path.join(dir, 'found.jpg'), new Date(), new Date(Date.now() + 5000));
+    const second = await importNow({ dir, stateFile: state });
+    assert.equal(second.summary.imported, 1);
+    assert.equal(second.summary.replaced, 0);
+    assert.deepEqual((await children(folder)).map((f) => f.fileName).sort(), ['found (1).jpg', 'found.jpg']);
+    const bin = await api.list(1);
+    assert.ok(!(bin.body.files as { id: string }[]).some((f) => f.id === byHand.body.id), 'the hand-made file is not in the recycle bin');
+  });
+
   test('manual albums: one per folder with photos, filled; a rerun adds no album', async () => {
     const run = await importNow({ albums: 'manual' });
     assert.deepEqual(run.summary.failed, []);

@@ -223,9 +223,13 @@ describe('bin/albumd user list | passwd | disable | enable | delete', () => {
     const signed = [new URL((link.body.downloads as { url: string }[])[0]!.url), new URL(String(up.body.thumbnailUrl))];
     const fetchSigned = async (url: URL) => (await t.app.inject({ method: 'GET', url: url.pathname + url.search })).statusCode;
     for (const url of signed) assert.equal(await fetchSigned(url), 200);
+    const created = await api.call('POST', `${V1}/files/create`, { fileName: 'later.bin', containerId: u.containerId, length: 10 });
+    const part = new URL((created.body.multiParts as { uploadUrl: string }[])[0]!.uploadUrl);
+    const putPart = async () => (await t.app.inject({ method: 'PUT', url: part.pathname + part.search, payload: Buffer.alloc(10, 1), headers: { 'content-type': 'application/octet-stream' } })).statusCode;
 
     const off = json(await albumd(t, ['user', 'disable', '--phone', u.phone, '--json']));
     for (const url of signed) assert.equal(await fetchSigned(url), 400, `${url.pathname}: links stop with the account`);
+    assert.equal(await putPart(), 400, 'an upload URL stops with the account too');
     assert.deepEqual(off, { userId: u.userId, phone: u.phone, status: 'disabled', changed: true, sessionsEnded: 2 });
     assert.deepEqual(await gate(u.userId, s.accessToken), { status: 401, code: 13001001 });
     assert.deepEqual(await gate(u.userId, u.accessToken), { status: 401, code: 13001001 });

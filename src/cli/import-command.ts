@@ -7,7 +7,7 @@ import { BadInput, runImport, type ImportOptions } from '../import/run.js';
 import { StateLocked } from '../import/state.js';
 import { exitCodeOf } from '../import/summary.js';
 
-export const IMPORT_USAGE = `  albumd import <dir> --server URL (--phone P | --token T --user-id U)
+export const IMPORT_USAGE = `  albumd import <dir> --server URL (--phone P | [--token T] --user-id U with ALBUMD_TOKEN=T)
         [--family SHARE_FOLDER_ID] [--parent FOLDER_ID] [--name NAME]
         [--albums none|collection|manual] [--concurrency N] [--exclude GLOB]…
         [--dry-run] [--json] [--state FILE]
@@ -64,6 +64,8 @@ function parse(args: string[], env: NodeJS.ProcessEnv): Parsed {
   if (!['none', 'collection', 'manual'].includes(values.albums)) throw new UsageProblem(`--albums ${values.albums}: must be none, collection or manual`);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageProblem(`--concurrency ${values.concurrency}: must be a whole number from 1 to 64`);
+  // A token given in ALBUMD_TOKEN stays out of the process list and the shell history.
+  if (!values.token && !values.phone && env.ALBUMD_TOKEN) values.token = env.ALBUMD_TOKEN;
   if (values.token && values.phone) throw new UsageProblem('--phone or --token, not both');
   if (values.token && !values['user-id']) throw new UsageProblem('--token needs --user-id (the token\'s user)');
   if (!values.token && !values.phone) throw new UsageProblem('who? --phone P (password from ALBUMD_PASSWORD or a prompt), or --token T --user-id U');

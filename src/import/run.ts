@@ -262,7 +262,9 @@ export async function runImport(options: ImportOptions, reporter: Reporter, sign
         const hashed: Hashed = known ? { sha256: record.sha256, size: record.size, mtimeMs: record.mtimeMs } : await hashFile(file.abs, undefined, signal);
         const same = children.find((c) => c.fileType !== '10' && c.sha256 === hashed.sha256 && c.size === hashed.size && isNameOrCopy(c.fileName, name));
         if (same) {
-          state!.setFile(file.rel, { size: hashed.size, mtimeMs: hashed.mtimeMs, sha256: hashed.sha256, fileId: same.id, fileName: same.fileName, ownerId: same.ownerId, fileType: same.fileType });
+          // Ours only if this import recorded making it; otherwise found, and never to be replaced.
+          const adopted = record?.fileId === same.id ? record.adopted : true;
+          state!.setFile(file.rel, { size: hashed.size, mtimeMs: hashed.mtimeMs, sha256: hashed.sha256, fileId: same.id, fileName: same.fileName, ownerId: same.ownerId, fileType: same.fileType, ...(adopted ? { adopted } : {}) });
           keep({ fileId: same.id, ownerId: same.ownerId, fileType: same.fileType });
           summary.duplicates += 1;
           reporter.event({ event: 'file', path: file.rel, action: 'present', size: hashed.size, fileId: same.id, fileName: same.fileName });
@@ -271,7 +273,8 @@ export async function runImport(options: ImportOptions, reporter: Reporter, sign
           return;
         }
         // The path was imported before and its server file is still there: this is a new version.
-        const replaces = record !== undefined && record.sha256 !== hashed.sha256 && byId(record.fileId) ? record.fileId : undefined;
+        // (Only a file the import made: one it found there is left alone, the new version goes beside it.)
+        const replaces = record !== undefined && !record.adopted && record.sha256 !== hashed.sha256 && byId(record.fileId) ? record.fileId : undefined;
         const up = await uploadFile(client, state!, { containerId: space.containerId, folderId: folder.id! }, file, name, hashed, {
           signal,
           onSent: count,

@@ -32,6 +32,11 @@ export interface FileRecord {
   fileType: string;
   /** A former version of this path, still to be put in the recycle bin (see run.ts, replace). */
   replaces?: string | undefined;
+  /**
+   * Found on the server rather than uploaded by this import (same bytes and name already there):
+   * someone else's file, perhaps curated into albums, which the import never replaces.
+   */
+  adopted?: boolean | undefined;
 }
 
 export interface PendingUpload {

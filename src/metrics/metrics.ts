@@ -35,6 +35,19 @@ async function count(query: () => Promise<number>): Promise<number> {
   }
 }
 
+/** How long a counted value is reused: a scrape (or a flood of them) costs the database one count per gauge this often. */
+const COUNT_EVERY_MS = 15_000;
+
+/** A count taken at most every COUNT_EVERY_MS; scrapes in between get the last one (concurrent ones share it). */
+function cached(query: () => Promise<number>, now: () => number): () => Promise<number> {
+  let last: { at: number; value: Promise<number> } | undefined;
+  return () => {
+    const t = now();
+    if (!last || t - last.at >= COUNT_EVERY_MS) last = { at: t, value: count(query) };
+    return last.value;
+  };
+}
+
 /** The metrics of one app, in a registry of its own (tests run many apps in one process). */
 export function createMetrics(sources: MetricsSources): Metrics {
   const registry = new Registry();
@@ -48,21 +61,23 @@ export function createMetrics(sources: MetricsSources): Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers,
   });
+  const blobBytes = cached(() => sources.store.read.metrics.blobBytes(), sources.now);
+  const sessions = cached(() => sources.store.read.metrics.activeSessions(sources.now()), sources.now);
   const errors = new Counter({ name: 'albumd_errors_total', help: 'Error envelopes answered by the error handler, by catalogue code.', labelNames: ['code'], registers });
   new Gauge({
     name: 'albumd_blob_stored_bytes',
-    help: 'Bytes of stored content referenced by files (each content once), counted when scraped; NaN when the database did not answer.',
+    help: 'Bytes of stored content referenced by files (each content once), counted at most every 15 s; NaN when the database did not answer.',
     registers,
     async collect() {
-      this.set(await count(() => sources.store.read.metrics.blobBytes()));
+      this.set(await blobBytes());
     },
   });
   new Gauge({
     name: 'albumd_sessions_active',
-    help: 'Login sessions in use (access tokens neither expired nor revoked), counted when scraped; NaN when the database did not answer.',
+    help: 'Login sessions in use (access tokens neither expired nor revoked), counted at most every 15 s; NaN when the database did not answer.',
     registers,
     async collect() {
-      this.set(await count(() => sources.store.read.metrics.activeSessions(sources.now())));
+      this.set(await sessions());
     },
   });
   new Gauge({

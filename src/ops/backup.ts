@@ -34,14 +34,16 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
   const source = config.database.file;
   if (!fs.existsSync(source)) throw new OpsError(`no database at ${source}: is ALBUMD_DATA_DIR (or ALBUMD_DATABASE_URL) the server's?`);
   const target = path.resolve(dir);
-  if (path.relative(config.dataDir, target) === '' || !path.relative(config.dataDir, target).startsWith('..')) {
-    throw new OpsError(`${target} is inside the data directory ${config.dataDir}: back up to somewhere else`);
+  for (const live of [config.dataDir, path.dirname(source)]) {
+    if (inside(live, target)) throw new OpsError(`${target} is inside ${live}, where the server keeps its data: back up to somewhere else`);
   }
-  fs.mkdirSync(target, { recursive: true });
+  // The backup holds password hashes and phone numbers: for its owner's eyes only.
+  fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+  const lock = takeLock(target);
   const blobs = createBlobStore(config.dataDir);
   const pin = await blobs.pin('backup');
   try {
-    const copy = path.join(target, `${DATABASE_COPY}.partial`);
+    const copy = path.join(target, `${DATABASE_COPY}.${process.pid}.${Date.now()}.partial`);
     await snapshotSqlite(source, copy);
     const facts = snapshotFacts(copy);
     const totalBytes = facts.contents.reduce((n, c) => n + Number(c.size), 0);
@@ -75,6 +77,7 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
     }
     const sha256 = await fileSha256(copy);
     const bytes = fs.statSync(copy).size;
+    fs.chmodSync(copy, 0o600);
     fs.renameSync(copy, path.join(target, DATABASE_COPY));
     await fsyncDir(target);
     writeManifest(target, {
@@ -98,5 +101,36 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
     };
   } finally {
     await pin.release();
+    lock.release();
+  }
+}
+
+/** Whether `target` is `dir` or lies below it. */
+function inside(dir: string, target: string): boolean {
+  const rel = path.relative(path.resolve(dir), target);
+  return rel === '' || !(rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel));
+}
+
+/** One backup into a directory at a time: a second one (an overlapping cron run) is refused. */
+function takeLock(target: string): { release: () => void } {
+  const file = path.join(target, '.backup.lock');
+  try {
+    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(fs.readFileSync(file, 'utf8').trim());
+    if (holder > 0 && alive(holder)) throw new OpsError(`another backup (process ${holder}) is writing into ${target}; wait for it`);
+    // Left by a backup that was killed: take it over.
+    fs.writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
+  }
+  return { release: () => fs.rmSync(file, { force: true }) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -39,7 +39,8 @@ export async function restore(config: Config, dir: string, progress?: Progress):
   }
   if (!isEmptyDir(config.dataDir)) throw new OpsError(`${config.dataDir} is not empty: restore goes into a new or empty data directory (ALBUMD_DATA_DIR)`);
   if (fs.existsSync(config.database.file)) throw new OpsError(`${config.database.file} exists already: restore does not overwrite a database`);
-  const copy = path.join(from, manifest.database.file || DATABASE_COPY);
+  // Always the fixed name: a manifest cannot point the restore at a file outside the backup.
+  const copy = path.join(from, DATABASE_COPY);
   if (!fs.existsSync(copy) || (await fileSha256(copy)) !== manifest.database.sha256) {
     throw new OpsError(`${copy} does not match the manifest's sha256: the backup is damaged or incomplete`);
   }
@@ -47,6 +48,7 @@ export async function restore(config: Config, dir: string, progress?: Progress):
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.mkdirSync(path.dirname(config.database.file), { recursive: true });
   await placeContent(copy, config.database.file, fs.statSync(copy).size, false);
+  fs.chmodSync(config.database.file, 0o600);
   const { contents } = snapshotFacts(config.database.file);
   const root = path.join(config.dataDir, 'blobs');
   let done = 0;

@@ -24,8 +24,13 @@ async function fsyncFile(p: string): Promise<void> {
  * name, so an interrupted copy never leaves a partial file under the content's name.
  */
 export async function placeContent(source: string, dest: string, size: number, link: boolean): Promise<CopyOutcome> {
-  const there = await fsp.stat(dest).catch(() => undefined);
+  // Regular files only, never through a symbolic link: a planted link could pass for content, or
+  // bring a file from elsewhere on the machine into a data directory.
+  const there = await fsp.lstat(dest).catch(() => undefined);
   if (there?.isFile() && there.size === size) return 'present';
+  if (there && !there.isFile()) throw new Error(`${dest} is not a regular file`);
+  const from = await fsp.lstat(source);
+  if (!from.isFile()) throw new Error(`${source} is not a regular file`);
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const temp = `${dest}.${randomUUID()}.partial`;
   try {

@@ -14,6 +14,7 @@ import { familySpaceByShareFolder, folderInSpace, resolveSpace, ROOT } from '../
 import { signedUrl, verifySignedUrl, type SignedParams } from '../drive/urls.js';
 import { scheduleThumbnails } from './thumbnails.js';
 import { KeyedLock } from '../../keyed-lock.js';
+import { UserStatus } from '../auth/credentials.js';
 
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PUT_MAX = 5 * 1024 ** 3;
@@ -73,6 +74,9 @@ export function createMultipartService(deps: DomainDeps) {
   async function liveUpload(userId: string, fileId: string, uploadId: string): Promise<UploadRow> {
     const upload = await store.read.uploads.find(uploadId);
     if (!upload || upload.user_id !== userId || upload.file_id !== fileId || Number(upload.expires_at) <= now()) throw notFound();
+    // A disabled (or deleted) user's part URLs stop with the account, as their other links do.
+    const user = await store.read.users.findById(userId);
+    if (!user || Number(user.status) !== UserStatus.Enabled) throw notFound();
     // Into a family space only while a member: a removed member's part URLs stop working at once.
     if (upload.share_folder_id !== null) await familySpaceByShareFolder(store.read, userId, upload.share_folder_id);
     return upload;

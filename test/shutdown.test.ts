@@ -17,10 +17,17 @@ import {
 
 const V1 = '/koodrive/ose/v1';
 
-/** Every file (not folder) under `dir`, at any depth. */
+/** Every file (not folder) under `dir`, at any depth; one removed while it is listed (the server discarding it) is not there. */
 function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => fs.statSync(path.join(dir, p)).isFile());
+  for (let attempt = 0; ; attempt++) {
+    if (!fs.existsSync(dir)) return [];
+    try {
+      return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => fs.statSync(path.join(dir, p), { throwIfNoEntry: false })?.isFile() ?? false);
+    } catch (error) {
+      // A folder removed while it was being read: read again.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 20) throw error;
+    }
+  }
 }
 
 /** Polls until `check` holds; throws with `what` after `ms` (a bound on a wait, not a timing assertion). */

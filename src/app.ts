@@ -150,6 +150,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     readiness.stopping();
     clearInterval(sweepTimer);
     await startupSweep;
+    // Uploads cut at shutdown remove their partial files as their streams fail: let them finish.
+    await services.blobs.settled();
     await domain.thumbnails.stop();
     await services.renderer.close();
     await lease.release().catch(() => undefined);

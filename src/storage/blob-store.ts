@@ -25,6 +25,8 @@ export interface BlobStore {
    * With `holdFor` (an upload ID) it is a part kept with that upload (until it completes or expires).
    */
   receive(source: Readable, maxBytes: number, holdFor?: string): Promise<TempBlob>;
+  /** Resolves once every receive under way has ended (a cut one having removed its partial file). */
+  settled(): Promise<void>;
   /** Removes every part kept for an upload. */
   discardUpload(uploadId: string): Promise<void>;
   /** Joins temporary blobs (upload parts) into one, in order, hashing on the way. */

@@ -94,6 +94,8 @@ export function createFsBlobStore(dataDir: string): BlobStore {
   const tmpDir = path.join(root, 'tmp');
   const partsDir = path.join(root, 'parts');
   const pinsDir = path.join(root, 'pins');
+  /** Receives under way: a failed one removes its partial file before it settles. */
+  const receiving = new Set<Promise<TempBlob>>();
   fs.mkdirSync(tmpDir, { recursive: true });
   const uploadDir = (uploadId: string): string => {
     if (!UPLOAD_ID.test(uploadId)) throw new Error(`not an upload ID: ${JSON.stringify(uploadId)}`);
@@ -132,7 +134,17 @@ export function createFsBlobStore(dataDir: string): BlobStore {
     async receive(source, maxBytes, holdFor) {
       const dir = holdFor === undefined ? tmpDir : uploadDir(holdFor);
       if (holdFor !== undefined) await fsp.mkdir(dir, { recursive: true });
-      return receiveInto(path.join(dir, randomUUID()), [source], maxBytes);
+      const received = receiveInto(path.join(dir, randomUUID()), [source], maxBytes);
+      receiving.add(received);
+      received.then(
+        () => receiving.delete(received),
+        () => receiving.delete(received),
+      );
+      return received;
+    },
+
+    async settled() {
+      await Promise.allSettled([...receiving]);
     },
 
     async discardUpload(uploadId) {

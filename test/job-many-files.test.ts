@@ -43,6 +43,14 @@ describe('jobs of many files', () => {
     } while (cursor);
     return count;
   };
+  /** Both albums' counts are their listings' totals, and the library is consistent. */
+  const countsAre = async (collection: string, collectionCount: number, manual: string, manualCount: number): Promise<void> => {
+    assert.equal((await albums(1)).get(collection)?.itemCount, collectionCount);
+    assert.equal((await albums(2)).get(manual)?.itemCount, manualCount);
+    assert.equal(await total(collection), collectionCount);
+    assert.equal(await total(manual), manualCount);
+    await assertConsistent(t);
+  };
   const names = async (folder: string): Promise<string[]> => {
     const r = await o.list(0, { parentFileId: folder, pageInfo: { pageSize: 100 } });
     return (r.body.files as { fileName: string }[]).map((f) => f.fileName).sort();
@@ -64,13 +72,7 @@ describe('jobs of many files', () => {
     const picks = files.filter((_, i) => i % 3 === 0);
     assert.equal((await o.addToAlbum(manual, picks.map((fileId) => ({ fileId, ownerId: u.userId })))).status, 200);
     const usedBefore = await used();
-    const expect = async (collectionCount: number, manualCount: number): Promise<void> => {
-      assert.equal((await albums(1)).get(collection)?.itemCount, collectionCount);
-      assert.equal((await albums(2)).get(manual)?.itemCount, manualCount);
-      assert.equal(await total(collection), collectionCount);
-      assert.equal(await total(manual), manualCount);
-      await assertConsistent(t);
-    };
+    const expect = (collectionCount: number, manualCount: number) => countsAre(collection, collectionCount, manual, manualCount);
     await expect(40, 20);
 
     // Half of them into the bin: the albums lose exactly those, the manual album's cover moves on.
@@ -96,6 +98,36 @@ describe('jobs of many files', () => {
     assert.equal((await o.job(2, files, { actionType: 202 })).status, 200);
     await expect(0, 0);
     assert.equal((await albums(2)).get(manual)?.coverImg ?? '', '');
+    assert.equal(await used(), usedBefore - bytes);
+  });
+
+  test('the same job sent 20 times at once: applied once, the rest refused, the counts right', async () => {
+    const folder = await o.folder('Twenty');
+    const files: string[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 30; i++) {
+      const body = photo();
+      bytes += body.length;
+      files.push(String((await o.upload(`t${i}.jpg`, body, folder)).body.id));
+    }
+    const collection = String((await o.createAlbum({ type: 1, albumKind: 1, scopeParentFolderId: 'root', scopeDir: [folder], scopeKind: '1' })).body.albumId);
+    const manual = String((await o.createAlbum({ type: 2, albumKind: 1, name: 'Twenty' })).body.albumId);
+    assert.equal((await o.addToAlbum(manual, files.slice(0, 20).map((fileId) => ({ fileId, ownerId: u.userId })))).status, 200);
+    const usedBefore = await used();
+    const expect = (collectionCount: number, manualCount: number) => countsAre(collection, collectionCount, manual, manualCount);
+    const twenty = (send: () => Promise<{ status: number }>) => Promise.all(Array.from({ length: 20 }, send));
+    const ok = (rs: { status: number }[]) => rs.filter((r) => r.status === 200).length;
+
+    assert.equal(ok(await twenty(() => o.job(2, files, { actionType: 201 }))), 1, 'recycled once; the others find the files in the bin');
+    await expect(0, 0);
+    assert.equal(ok(await twenty(() => o.job(4, files))), 1, 'restored once');
+    await expect(30, 20);
+    const elsewhere = await o.folder('Twenty elsewhere');
+    const moved = await twenty(() => o.job(3, files, {}, { dstFolderId: elsewhere }));
+    assert.ok(moved.every((r) => r.status === 200), 'a move into where the files already are is done');
+    await expect(0, 20);
+    assert.equal(ok(await twenty(() => o.job(2, files, { actionType: 202 }))), 1, 'deleted once; the others find nothing');
+    await expect(0, 0);
     assert.equal(await used(), usedBefore - bytes);
   });
 

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startTestApp, type TestApp, type TestUser } from './helpers/app.js';
 import { createClient, refreshTime, SignedOut, ApiError, type ClientOptions } from '../web/src/lib/api.js';
 import { apiLanguage, traceId, xDate } from '../web/src/lib/headers.js';
+import { MemoryStorage } from '../src/import/client.js';
 
 /**
  * The gallery's API client (web/src/lib/api.ts) against a real albumd on a real port: the headers of
@@ -12,19 +13,6 @@ import { apiLanguage, traceId, xDate } from '../web/src/lib/headers.js';
  */
 
 const PASSWORD = 'correct horse battery';
-
-class MemoryStorage {
-  private readonly map = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.map.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.map.delete(key);
-  }
-}
 
 interface Seen {
   path: string;

@@ -6,6 +6,7 @@ import { startTestApp, client, type TestApp, type TestUser } from './helpers/app
 import { familyClient } from './helpers/family.js';
 import { createClient, ApiError, type Client } from '../web/src/lib/api.js';
 import { Cancelled, sha256Of, uploadFile, type Progress, type Sender } from '../web/src/lib/upload.js';
+import { MemoryStorage } from '../src/import/client.js';
 
 /**
  * The gallery's upload (web/src/lib/upload.ts) against a real albumd on a real port: the sha256
@@ -17,19 +18,6 @@ import { Cancelled, sha256Of, uploadFile, type Progress, type Sender } from '../
 const PASSWORD = 'correct horse battery';
 const JPEG = fs.readFileSync(new URL('./fixtures/sample.jpg', import.meta.url));
 const MiB = 1024 * 1024;
-
-class MemoryStorage {
-  private readonly map = new Map<string, string>();
-  getItem(key: string): string | null {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    this.map.set(key, value);
-  }
-  removeItem(key: string): void {
-    this.map.delete(key);
-  }
-}
 
 /** A JPEG with its own content (bytes after the end marker are ignored by decoders), `size` bytes long. */
 const photo = (tag: string, size = JPEG.length + 64): Buffer => {

@@ -110,7 +110,7 @@ export function networkReason(error: unknown): string {
 }
 
 /** A keyless in-memory Storage: how a session from --token is handed to the gallery's client. */
-class MemoryStorage {
+export class MemoryStorage {
   private readonly map = new Map<string, string>();
   get length(): number {
     return this.map.size;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { processAlive, takeLockFile } from '../lock-file.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -111,22 +112,12 @@ export class ImportState {
   /** One import into one place at a time: a second one would race the first for every file. */
   private lock(): void {
     const lockFile = `${this.file}.lock`;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-        this.lockHeld = true;
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-          throw new StateLocked(`another import into the same place is running (process ${pid}; lock ${lockFile})`);
-        }
-        // Left by a run that died: take it over.
-        fs.rmSync(lockFile, { force: true });
-      }
+    // A lock naming this very process is one an earlier run in it left behind.
+    const taken = takeLockFile(lockFile, (pid) => pid === process.pid || !processAlive(pid));
+    if ('holder' in taken) {
+      throw new StateLocked(taken.holder > 0 ? `another import into the same place is running (process ${taken.holder}; lock ${lockFile})` : `cannot take the lock ${lockFile}`);
     }
-    throw new StateLocked(`cannot take the lock ${lockFile}`);
+    this.lockHeld = true;
   }
 
   private unlock(): void {
@@ -244,14 +235,5 @@ export class ImportState {
       this.compact();
     }
     this.unlock();
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { createBlobStore } from '../storage/blob-store.js';
 import { blobPathUnder, fsyncDir, placeContent, type CopyOutcome } from '../storage/blob-copy.js';
 import { fileSha256, snapshotFacts, snapshotSqlite } from '../db/sqlite-snapshot.js';
+import { takeLockFile } from '../lock-file.js';
 import { albumdVersion, BLOBS_DIR, DATABASE_COPY, SECRET_COPY, writeManifest, type BackupManifest } from './manifest.js';
 
 export const NOT_ON_POSTGRES =
@@ -113,24 +114,7 @@ function inside(dir: string, target: string): boolean {
 
 /** One backup into a directory at a time: a second one (an overlapping cron run) is refused. */
 function takeLock(target: string): { release: () => void } {
-  const file = path.join(target, '.backup.lock');
-  try {
-    fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const holder = Number(fs.readFileSync(file, 'utf8').trim());
-    if (holder > 0 && alive(holder)) throw new OpsError(`another backup (process ${holder}) is writing into ${target}; wait for it`);
-    // Left by a backup that was killed: take it over.
-    fs.writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
-  }
-  return { release: () => fs.rmSync(file, { force: true }) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const lock = takeLockFile(path.join(target, '.backup.lock'));
+  if ('holder' in lock) throw new OpsError(`another backup (process ${lock.holder}) is writing into ${target}; wait for it`);
+  return lock;
 }

@@ -41,9 +41,15 @@ export const subtreeOf = (repos: Repositories, row: FileRow): Promise<FileRow[]>
  * the items were named in), each against fresh rows, skipping what an earlier item covered. With a
  * leaf step, folders go first, one by one, then the plain files left, together.
  */
-export async function applyItems(repos: Repositories, ancestry: ReadonlyMap<string, readonly string[]>, step: ItemStep, leaves?: LeafStep): Promise<number> {
+export async function applyItems(
+  repos: Repositories,
+  ancestry: ReadonlyMap<string, readonly string[]>,
+  step: ItemStep,
+  leaves?: { step: LeafStep; rows: Iterable<FileRow> },
+): Promise<number> {
   const ordered = [...ancestry.keys()].sort((a, b) => ancestry.get(a)!.length - ancestry.get(b)!.length);
-  const plain = leaves ? new Set((await repos.files.findMany(ordered)).filter((r) => !isFolderRow(r)).map((r) => r.id)) : new Set<string>();
+  // Which items are plain files: from the rows the job read for its checks (a file never becomes a folder).
+  const plain = new Set([...(leaves?.rows ?? [])].filter((r) => !isFolderRow(r)).map((r) => r.id));
   const covered = new Set<string>();
   const later: string[] = [];
   let applied = 0;
@@ -62,7 +68,7 @@ export async function applyItems(repos: Repositories, ancestry: ReadonlyMap<stri
   if (leaves && left.length > 0) {
     const fresh = new Map((await repos.files.findMany(left)).map((r) => [r.id, r]));
     const rows = left.flatMap((id) => fresh.get(id) ?? []);
-    await leaves(repos, rows);
+    await leaves.step(repos, rows);
     applied += rows.length;
   }
   return applied;

@@ -6,7 +6,7 @@ import { familySpaceByShareFolder, folderInSpace, personalSpace, resolveSpace, R
 import { spaceAmong } from './space-move.js';
 import { mayChange, mayTakeOut } from '../families/family-rights.js';
 import { iso } from '../context.js';
-import { ancestryOf, applyItems, deleteForever, insideAnother, moveToSpace, moveWithin, recycle, restore, subtreeOf } from './job-apply.js';
+import { ancestryOf, applyItems, deleteForever, insideAnother, moveToSpace, moveWithin, recycle, restore, subtreeOf, type LeafStep } from './job-apply.js';
 import { deleteFiles, moveFilesWithin, recycleFiles, restoreFiles } from './leaf-steps.js';
 
 export const TaskType = { Delete: 2, Move: 3, Restore: 4, EmptyBin: 7 } as const;
@@ -62,18 +62,19 @@ export function createJobService(deps: DomainDeps) {
   }
 
   /** Every item against the state the earlier items left (job-apply.ts); returns how many acted. */
-  function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, items: Map<string, string[]>, target: FileRow | undefined, t: number): Promise<number> {
+  function apply(repos: Repositories, space: Space, dest: Space, input: JobInput, items: Map<string, string[]>, rows: FileRow[], target: FileRow | undefined, t: number): Promise<number> {
     const action = input.actionType ?? ActionType.Recycle;
+    const files = (step: LeafStep) => ({ step, rows });
     switch (input.taskType) {
       case TaskType.Delete:
         return action === ActionType.Recycle
-          ? applyItems(repos, items, (r, row) => recycle(r, row, t), (r, rows) => recycleFiles(r, rows, t))
-          : applyItems(repos, items, (r, row) => deleteForever(r, space, row, t), (r, rows) => deleteFiles(r, rows, t));
+          ? applyItems(repos, items, (r, row) => recycle(r, row, t), files((r, leaves) => recycleFiles(r, leaves, t)))
+          : applyItems(repos, items, (r, row) => deleteForever(r, space, row, t), files((r, leaves) => deleteFiles(r, leaves, t)));
       case TaskType.Restore:
-        return applyItems(repos, items, (r, row) => restore(r, space, row, t), (r, rows) => restoreFiles(r, space, rows, t));
+        return applyItems(repos, items, (r, row) => restore(r, space, row, t), files((r, leaves) => restoreFiles(r, space, leaves, t)));
       case TaskType.Move:
         return dest === space
-          ? applyItems(repos, items, (r, row) => moveWithin(r, row, target!, t), (r, rows) => moveFilesWithin(r, rows, target!, t))
+          ? applyItems(repos, items, (r, row) => moveWithin(r, row, target!, t), files((r, leaves) => moveFilesWithin(r, leaves, target!, t)))
           : applyItems(repos, items, (r, row) => moveToSpace(deps, r, dest, row, target!, t));
       default:
         return emptyBin(repos, space, t);
@@ -89,7 +90,7 @@ export function createJobService(deps: DomainDeps) {
         roots.map((r) => r.id),
       ),
       (r, row) => deleteForever(r, space, row, t),
-      (r, rows) => deleteFiles(r, rows, t),
+      { step: (r, leaves) => deleteFiles(r, leaves, t), rows: roots },
     );
   }
 
@@ -137,7 +138,7 @@ export function createJobService(deps: DomainDeps) {
         }
         if (failures.length > 0) throw new AppError(failures[0]!.code, undefined, failures);
         const t = now();
-        const applied = await apply(repos, space, dest, input, ancestry, target, t);
+        const applied = await apply(repos, space, dest, input, ancestry, rows, target, t);
         await repos.jobs.insert({
           id: jobId,
           user_id: caller.userId,

@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { Config } from './config.js';
-import { createStore, type Store } from './db/database.js';
+import { openStore, type Store } from './db/database.js';
 import { createDomain, type Domain } from './domain/index.js';
 import { BLOB_GRACE_MS, SWEEP_EVERY_MS, type SweepReport } from './domain/integrity/blob-sweep.js';
 import { AppError, ErrorCode } from './domain/errors.js';
@@ -62,8 +62,7 @@ function ruleKeyword<A extends { addKeyword(def: { keyword: string; schemaType: 
 
 /** Builds the whole server (plugins, routes, error handling) without listening. */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
-  const store = deps.store ?? createStore(config.database);
-  if (!deps.store) await store.migrate();
+  const store = deps.store ?? (await openStore(config));
   const lease = await leaseWorkerId(store, 'server');
   const services = domainDeps(config, store, lease.workerId, deps.now);
   const domain = createDomain(services);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.js';
-import { createStore } from './db/database.js';
+import { openStore } from './db/database.js';
+import { DataDirBusy } from './data-dir-lock.js';
 import { createIntegrityChecker, formatReport } from './domain/integrity/index.js';
 import { createBlobStore } from './storage/blob-store.js';
 import { AppError } from './domain/errors.js';
@@ -37,8 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === 'migrate') {
-      const store = createStore(loadConfig().database);
-      await store.migrate();
+      const store = await openStore(loadConfig());
       await store.close();
       line({ migrated: true });
       return 0;
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`albumd: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof PromptAborted) {
+    if (error instanceof PromptAborted || error instanceof DataDirBusy) {
       process.stderr.write(`albumd: ${error.message}\n`);
       return 1;
     }
@@ -102,9 +102,8 @@ export async function main(argv: string[]): Promise<number> {
 async function check(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { repair: { type: 'boolean' }, 'verify-hashes': { type: 'boolean' }, json: { type: 'boolean' } } });
   const config = loadConfig();
-  const store = createStore(config.database);
+  const store = await openStore(config);
   try {
-    await store.migrate();
     const checker = createIntegrityChecker({ store, blobs: createBlobStore(config.dataDir) });
     const report = await checker.check({ repair: values.repair ?? false, verifyHashes: values['verify-hashes'] ?? false });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report).map((l) => `${l}\n`).join(''));

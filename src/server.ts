@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js';
 import { buildApp } from './app.js';
+import { DataDirBusy } from './data-dir-lock.js';
 import { trackRequests } from './http/connections.js';
 import { stdoutDestination } from './log-destination.js';
 
@@ -76,7 +77,9 @@ export async function serve(): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   serve().catch((error: unknown) => {
-    process.stderr.write(`albumd failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    // A busy data directory is a situation to explain, not a crash to debug.
+    const why = error instanceof DataDirBusy ? error.message : error instanceof Error ? error.stack : String(error);
+    process.stderr.write(`albumd failed to start: ${why}\n`);
     process.exit(1);
   });
 }

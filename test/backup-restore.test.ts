@@ -5,6 +5,8 @@ import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { backup, NOT_ON_POSTGRES, OpsError } from '../src/ops/backup.js';
 import { restore } from '../src/ops/restore.js';
+import { openStore } from '../src/db/database.js';
+import { DataDirBusy } from '../src/data-dir-lock.js';
 import { createBlobStore } from '../src/storage/blob-store.js';
 import { startTestApp, tempDir, type TestApp, type TestUser } from './helpers/app.js';
 import { photo, familyClient, type Family, type FamilyApi } from './helpers/family.js';
@@ -184,6 +186,21 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     await assert.rejects(restore(loadConfig({ ALBUMD_DATA_DIR: target }), dir), (e: unknown) => e instanceof OpsError && /does not match the manifest/.test(e.message));
     assert.ok(!fs.existsSync(path.join(target, 'albumd.sqlite')), 'nothing restored from a damaged backup');
     await assert.rejects(restore(loadConfig({ ALBUMD_DATA_DIR: target }), tempDir()), (e: unknown) => e instanceof OpsError && /manifest/.test(e.message));
+  });
+
+  test('a restore holds its data directory: a server or command starting there meanwhile refuses, a second restore too', async () => {
+    const dir = path.join(tempDir('albumd-backup-'), 'held');
+    await backup(t.config, dir);
+    const target = path.join(tempDir('albumd-restored-'), 'data');
+    const config = loadConfig({ ALBUMD_DATA_DIR: target });
+    const running = restore(config, dir);
+    // The restore took the lock before its first await returned control.
+    await assert.rejects(openStore(config, 200), (e: unknown) => e instanceof DataDirBusy && e.message.includes(String(process.pid)));
+    await assert.rejects(restore(config, dir), (e: unknown) => e instanceof OpsError && /being set up by another albumd process/.test(e.message));
+    assert.equal((await running).check.ok, true);
+    const store = await openStore(config, 0);
+    await store.close();
+    assert.ok(!fs.existsSync(path.join(target, '.setup.lock')), 'the lock goes with the restore and the start');
   });
 
   test('backup refuses the server’s own directories, and a second backup into a directory one is writing', async () => {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js';
-import { createStore } from '../db/database.js';
+import { openStore } from '../db/database.js';
 import { createDomain, type Domain } from '../domain/index.js';
 import { domainDeps } from '../runtime.js';
 import { leaseWorkerId } from '../worker-lease.js';
@@ -30,8 +30,7 @@ export const say = (...lines: string[]): void => {
 /** Runs one admin command with the server's configuration; safe while the server runs. */
 export async function withDomain<T>(fn: (domain: Domain) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = createStore(config.database);
-  await store.migrate();
+  const store = await openStore(config);
   const lease = await leaseWorkerId(store, 'command');
   try {
     const domain = createDomain(domainDeps(config, store, lease.workerId));

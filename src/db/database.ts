@@ -10,6 +10,7 @@ import { bindRepositories, type Repositories } from './repositories/index.js';
 import { GroupCommitQueue } from './write-queue.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createPostgresStore } from './postgres.js';
+import { holdDataDir } from '../data-dir-lock.js';
 
 export interface WriteOptions {
   key?: string;
@@ -71,6 +72,26 @@ function turnReadTransactions(sqlite: SQLite.Database): { ensure: () => void; en
     },
     end,
   };
+}
+
+/**
+ * The server's (or a command's) store, migrated, with the data directory's setup lock held while the
+ * database is opened and migrated (data-dir-lock.ts: never under a restore filling the directory).
+ */
+export async function openStore(config: { database: DatabaseConfig; dataDir: string }, waitMs?: number): Promise<Store> {
+  const lock = await holdDataDir(config.dataDir, waitMs);
+  try {
+    const store = createStore(config.database);
+    try {
+      await store.migrate();
+    } catch (error) {
+      await store.close().catch(() => undefined);
+      throw error;
+    }
+    return store;
+  } finally {
+    lock.release();
+  }
 }
 
 export function createStore(config: DatabaseConfig): Store {

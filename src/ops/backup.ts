@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { createBlobStore } from '../storage/blob-store.js';
-import { blobPathUnder, fsyncDir, placeContent, type CopyOutcome } from '../storage/blob-copy.js';
+import { blobPathUnder, fsyncDir, fsyncPlaced, placeContent, type CopyOutcome } from '../storage/blob-copy.js';
 import { fileSha256, snapshotFacts, snapshotSqlite } from '../db/sqlite-snapshot.js';
 import { takeLockFile } from '../lock-file.js';
 import { albumdVersion, BLOBS_DIR, DATABASE_COPY, SECRET_COPY, writeManifest, type BackupManifest } from './manifest.js';
@@ -53,11 +53,14 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
     let done = 0;
     let doneBytes = 0;
     const missing: string[] = [];
+    const placedIn = new Set<string>();
     for (const { sha256, size } of facts.contents) {
       const from = blobs.localPath(sha256);
       try {
-        const outcome = await placeContent(from, blobPathUnder(path.join(target, BLOBS_DIR), sha256), Number(size), true);
+        const dest = blobPathUnder(path.join(target, BLOBS_DIR), sha256);
+        const outcome = await placeContent(from, dest, Number(size), true);
         tally[outcome] += 1;
+        if (outcome !== 'present') placedIn.add(path.dirname(dest));
         if (outcome === 'copied') copiedBytes += Number(size);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -70,6 +73,7 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
     if (missing.length > 0) {
       throw new OpsError(`${missing.length} content(s) the database references are not stored (first: ${missing[0]}); run albumd check. The backup is not complete.`);
     }
+    await fsyncPlaced(path.join(target, BLOBS_DIR), placedIn);
     const kept = path.join(config.dataDir, 'secret');
     const secret = config.secret !== undefined ? 'environment' : fs.existsSync(kept) ? 'included' : 'none';
     if (secret === 'included') {

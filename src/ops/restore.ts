@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { createStore } from '../db/database.js';
+import { holdDataDir, isSetupLock } from '../data-dir-lock.js';
 import { fileSha256, snapshotFacts } from '../db/sqlite-snapshot.js';
 import { createIntegrityChecker, type IntegrityReport } from '../domain/integrity/index.js';
 import { createBlobStore } from '../storage/blob-store.js';
-import { blobPathUnder, fsyncDir, placeContent } from '../storage/blob-copy.js';
+import { blobPathUnder, fsyncDir, fsyncPlaced, placeContent } from '../storage/blob-copy.js';
 import { NOT_ON_POSTGRES, OpsError, type Progress } from './backup.js';
 import { BLOBS_DIR, DATABASE_COPY, readManifest, SECRET_COPY, type BackupManifest } from './manifest.js';
 
@@ -21,7 +22,7 @@ export interface RestoreSummary {
   check: IntegrityReport;
 }
 
-const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).length === 0;
+const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).every(isSetupLock);
 
 /**
  * A backup made by `backup` into the configuration's (empty) data directory: the database copy
@@ -37,8 +38,25 @@ export async function restore(config: Config, dir: string, progress?: Progress):
   } catch (error) {
     throw new OpsError((error as Error).message);
   }
+  // Held for the whole restore: a server or command started meanwhile waits, then refuses.
+  let lock: { release: () => void };
+  try {
+    lock = await holdDataDir(config.dataDir, 0);
+  } catch (error) {
+    throw new OpsError((error as Error).message);
+  }
+  try {
+    return await restoreHolding(config, from, manifest, progress);
+  } finally {
+    lock.release();
+  }
+}
+
+async function restoreHolding(config: Config, from: string, manifest: BackupManifest, progress?: Progress): Promise<RestoreSummary> {
+  const { database } = config;
+  if (database.dialect !== 'sqlite') throw new OpsError(NOT_ON_POSTGRES);
   if (!isEmptyDir(config.dataDir)) throw new OpsError(`${config.dataDir} is not empty: restore goes into a new or empty data directory (ALBUMD_DATA_DIR)`);
-  if (fs.existsSync(config.database.file)) throw new OpsError(`${config.database.file} exists already: restore does not overwrite a database`);
+  if (fs.existsSync(database.file)) throw new OpsError(`${database.file} exists already: restore does not overwrite a database`);
   // Always the fixed name: a manifest cannot point the restore at a file outside the backup.
   const copy = path.join(from, DATABASE_COPY);
   if (!fs.existsSync(copy) || (await fileSha256(copy)) !== manifest.database.sha256) {
@@ -46,17 +64,20 @@ export async function restore(config: Config, dir: string, progress?: Progress):
   }
 
   fs.mkdirSync(config.dataDir, { recursive: true });
-  fs.mkdirSync(path.dirname(config.database.file), { recursive: true });
-  await placeContent(copy, config.database.file, fs.statSync(copy).size, false);
-  fs.chmodSync(config.database.file, 0o600);
-  const { contents } = snapshotFacts(config.database.file);
+  fs.mkdirSync(path.dirname(database.file), { recursive: true });
+  await placeContent(copy, database.file, fs.statSync(copy).size, false);
+  fs.chmodSync(database.file, 0o600);
+  const { contents } = snapshotFacts(database.file);
   const root = path.join(config.dataDir, 'blobs');
   let done = 0;
   let bytes = 0;
   const missing: string[] = [];
+  const placedIn = new Set<string>();
   for (const { sha256, size } of contents) {
     try {
-      await placeContent(blobPathUnder(path.join(from, BLOBS_DIR), sha256), blobPathUnder(root, sha256), Number(size), false);
+      const dest = blobPathUnder(root, sha256);
+      await placeContent(blobPathUnder(path.join(from, BLOBS_DIR), sha256), dest, Number(size), false);
+      placedIn.add(path.dirname(dest));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       missing.push(sha256);
@@ -65,15 +86,18 @@ export async function restore(config: Config, dir: string, progress?: Progress):
     bytes += Number(size);
     progress?.(done, contents.length, bytes);
   }
-  await fsyncDir(config.dataDir);
+  await fsyncPlaced(root, placedIn);
   if (manifest.secret === 'included') {
     const secret = path.join(config.dataDir, 'secret');
-    fs.copyFileSync(path.join(from, SECRET_COPY), secret);
+    const copied = path.join(from, SECRET_COPY);
+    await placeContent(copied, secret, fs.statSync(copied).size, false);
     fs.chmodSync(secret, 0o600);
   }
+  await fsyncDir(config.dataDir);
+  await fsyncDir(path.dirname(database.file));
 
   // The checker says what a missing content means; nothing is hidden by stopping early.
-  const store = createStore(config.database);
+  const store = createStore(database);
   try {
     await store.migrate();
     const check = await createIntegrityChecker({ store, blobs: createBlobStore(config.dataDir) }).check({ verifyHashes: true });

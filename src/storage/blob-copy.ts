@@ -66,3 +66,19 @@ export async function fsyncDir(dir: string): Promise<void> {
     await handle.close();
   }
 }
+
+/**
+ * Makes placed content's names durable: each directory content was renamed into, the directory
+ * above it (which may be new), and the root. Until then a power cut can lose entries whose bytes
+ * were synced; a manifest or verdict written after this call does not outlive them.
+ */
+export async function fsyncPlaced(root: string, leafDirs: Iterable<string>): Promise<void> {
+  const dirs = new Set<string>();
+  for (const leaf of leafDirs) {
+    dirs.add(leaf);
+    dirs.add(path.dirname(leaf));
+  }
+  for (const dir of dirs) await fsyncDir(dir);
+  await fsyncDir(root);
+  await fsyncDir(path.dirname(root));
+}

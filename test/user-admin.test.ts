@@ -432,6 +432,47 @@ describe('bin/albumd user list | passwd | disable | enable | delete', () => {
     refused(await albumd(t, ['user', 'delete', '--phone', ann.phone, '--yes']), 2, /no user has the phone number/);
   });
 
+  test('user delete goes a batch of files per write: consistent after each; stopped midway, the account is disabled and running it again finishes', async () => {
+    const dee = await t.newUser('Dee');
+    const d = familyClient(t, dee);
+    const folder = await d.folder('Many');
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const r = await d.upload(`m${i}.jpg`, photo('dee', i), i % 2 === 0 ? folder : undefined);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      ids.push(String(r.body.id));
+    }
+    const album = String((await d.createAlbum({ name: 'Some', type: 2, albumKind: 1 })).body.albumId);
+    assert.equal((await d.addToAlbum(album, ids.slice(0, 6).map((fileId) => ({ fileId, ownerId: dee.userId })))).status, 200);
+    const s = await session(dee.phone);
+    const left = async (): Promise<number> => Number((await db.get<{ n: number }>('select count(*) as n from files where container_id = ? and file_type <> ?', dee.containerId, '10'))?.n);
+
+    const seen: number[] = [];
+    await assert.rejects(
+      t.domain.userAdmin.delete(dee.phone, undefined, {
+        filesPerWrite: 5,
+        progress: (n) => {
+          seen.push(n);
+          if (n >= 5) throw new Error('the machine stopped');
+        },
+      }),
+      /the machine stopped/,
+    );
+    assert.deepEqual(seen, [5]);
+    assert.equal(await left(), 7, 'one batch went');
+    await assertConsistent(t);
+    assert.deepEqual(await gate(dee.userId, s.accessToken), { status: 401, code: 13001001 }, 'the account is disabled from the first write on');
+    assert.equal((await login(dee.phone)).statusCode, 401);
+
+    const progress: number[] = [];
+    const done = await t.domain.userAdmin.delete(dee.phone, undefined, { filesPerWrite: 5, progress: (n) => progress.push(n) });
+    assert.deepEqual(progress, [5], 'the next 5, then the last 2 with the rest');
+    assert.equal(done.files, 7, 'this run deleted the 7 left');
+    assert.equal(done.albums, 1);
+    assert.equal(Number((await db.get<{ n: number }>('select count(*) as n from users where id = ?', dee.userId))?.n), 0);
+    await assertConsistent(t);
+  });
+
   test('user delete on a terminal: a wrong answer deletes nothing; the phone number confirms', { skip: !hasScript && 'needs util-linux script' }, async () => {
     const u = await t.newUser('Dee');
     const owner = familyClient(t, u);

@@ -209,7 +209,13 @@ async function remove(args: string[]): Promise<number> {
       );
     }
     if (!values.yes) await confirm(preview);
-    return d.userAdmin.delete(phone, preview.userId, { withFamilies: values['with-families'] ?? false });
+    // A large library goes a batch at a time: say how far it got on a terminal.
+    const progress = process.stderr.isTTY ? (n: number) => process.stderr.write(`\rdeleted ${n} personal files so far…`) : undefined;
+    try {
+      return await d.userAdmin.delete(phone, preview.userId, { withFamilies: values['with-families'] ?? false, progress });
+    } finally {
+      if (progress) process.stderr.write('\r\x1b[K');
+    }
   });
   if (values.json) line({ deleted: true, ...done });
   else say(...describeDeleted(done));

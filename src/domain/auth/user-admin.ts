@@ -94,6 +94,17 @@ const isFolder = (r: FileRow): boolean => r.file_type === FileType.Folder;
 
 /** Rows per deleteRows call: keeps every statement's parameter list short whatever the space's size. */
 const DELETE_BATCH = 500;
+/** Files deleted per write before the last one: the database's writers wait for one batch, not a library. */
+const FILES_PER_WRITE = 2000;
+
+export interface DeleteOptions {
+  /** Also delete families the user owns that have other members (their uploads there go too). */
+  withFamilies?: boolean;
+  /** Files deleted per write before the last (tests use a few). */
+  filesPerWrite?: number;
+  /** After each batch of personal files: how many are gone so far. */
+  progress?: (files: number) => void;
+}
 
 export function createUserAdminService(deps: DomainDeps) {
   const { store, now } = deps;
@@ -215,8 +226,10 @@ export function createUserAdminService(deps: DomainDeps) {
     },
 
     /**
-     * Deletes a user and everything that is only theirs, in one write (derived values stay exact, and
-     * a request of the user's that commits later finds no user, space or membership):
+     * Deletes a user and everything that is only theirs: first the account is disabled (its sessions
+     * end), then its personal files go a batch per write, then the rest in one write (derived values
+     * are exact after every write, and a request of the user's that commits later finds no user,
+     * space or membership):
      * - the families they own, as `sharefolder/delete` would (its shared albums go, and its tree would
      *   move into their personal space), and with that space every file in them; a family with other
      *   members (whose uploads would go too) only with `withFamilies`;
@@ -229,14 +242,60 @@ export function createUserAdminService(deps: DomainDeps) {
      * - their tokens, job history and user row.
      * `expectedUserId` (from the preview the operator confirmed) must still be the phone's user.
      */
-    async delete(rawPhone: string, expectedUserId?: string, options: { withFamilies?: boolean } = {}): Promise<Deleted> {
+    async delete(rawPhone: string, expectedUserId?: string, options: DeleteOptions = {}): Promise<Deleted> {
       const phone = phoneOf(rawPhone);
-      const { result, uploads } = await store.write(async (repos) => {
+      const findUser = async (repos: Repositories): Promise<UserRow> => {
         const user = await repos.users.findByPhone(phone);
         if (!user || (expectedUserId !== undefined && user.id !== expectedUserId)) throw unknownUser(rawPhone);
+        return user;
+      };
+      // Other people's photos go with a family only when the operator said so (checked in each
+      // write: a member may have joined since the preview).
+      const checkFamilies = async (repos: Repositories, owned: FamilyRow[]): Promise<void> => {
+        for (const family of owned) {
+          if (!options.withFamilies && (await repos.families.memberCount(family.group_id)) > 1) {
+            throw new AppError(ErrorCode.Forbidden, { en: `the user owns the family "${family.name}", which has other members: nothing was deleted`, zh: `该用户拥有有其他成员的家庭“${family.name}”：未删除任何内容` });
+          }
+        }
+      };
+
+      // 1. The checks, then the account disabled and its sessions ended, in one write: from here on
+      //    nothing of the user's changes but this deletion. (Stopped midway, it stays disabled with
+      //    part of its files gone; the same command again finishes it.)
+      const first = await store.write(async (repos) => {
+        const user = await findUser(repos);
+        await checkFamilies(repos, (await repos.families.ofUser(user.id)).filter((f) => f.owner_id === user.id));
+        await repos.users.setStatus(user.id, UserStatus.Disabled);
+        return { user, sessionsEnded: await repos.tokens.deleteUser(user.id, now()) };
+      });
+      // 2. The personal space's files, a batch per write (each as a job's permanent delete: albums,
+      //    usage and references exact after every one), so a library of 100,000 photos never holds
+      //    the server's writers for long.
+      const early = { files: 0, bytes: 0 };
+      const perWrite = options.filesPerWrite ?? FILES_PER_WRITE;
+      for (;;) {
+        const batch = await store.write(async (repos) => {
+          const ids = await repos.files.someFilesIn(first.user.container_id, FileType.Folder, perWrite);
+          let bytes = 0;
+          for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+            const gone = await repos.files.findMany(ids.slice(i, i + DELETE_BATCH));
+            bytes += gone.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0);
+            await deleteRows(repos, ids.slice(i, i + DELETE_BATCH), now());
+          }
+          return { files: ids.length, bytes };
+        });
+        early.files += batch.files;
+        early.bytes += batch.bytes;
+        if (batch.files < perWrite) break;
+        options.progress?.(early.files);
+      }
+
+      // 3. Everything else in one write.
+      const { result, uploads } = await store.write(async (repos) => {
+        const user = await findUser(repos);
         const t = now();
         const uploads: string[] = [];
-        const totals = { files: 0, folders: 0, bytes: 0, albums: Number(user.album_count) };
+        const totals = { files: early.files, folders: 0, bytes: early.bytes, albums: Number(user.album_count) };
         const add = (n: { files: number; folders: number; bytes: number }): void => {
           totals.files += n.files;
           totals.folders += n.folders;
@@ -245,13 +304,7 @@ export function createUserAdminService(deps: DomainDeps) {
         const families = await repos.families.ofUser(user.id);
         const owned = families.filter((f) => f.owner_id === user.id);
         const joined = families.filter((f) => f.owner_id !== user.id);
-        // Other people's photos go with a family only when the operator said so (checked here, in
-        // the write: a member may have joined since the preview).
-        for (const family of owned) {
-          if (!options.withFamilies && (await repos.families.memberCount(family.group_id)) > 1) {
-            throw new AppError(ErrorCode.Forbidden, { en: `the user owns the family "${family.name}", which has other members: nothing was deleted`, zh: `该用户拥有有其他成员的家庭“${family.name}”：未删除任何内容` });
-          }
-        }
+        await checkFamilies(repos, owned);
         for (const family of owned) {
           totals.albums += Number(family.album_count);
           await repos.albums.deleteOwnedBy(family.group_id);
@@ -268,7 +321,7 @@ export function createUserAdminService(deps: DomainDeps) {
         add(await emptySpace(repos, user.container_id, t));
         uploads.push(...(await repos.uploads.dropInContainer(user.container_id)));
         await repos.containers.delete(user.container_id);
-        const sessionsEnded = await repos.tokens.deleteUser(user.id, t);
+        const sessionsEnded = first.sessionsEnded + (await repos.tokens.deleteUser(user.id, t));
         await repos.users.delete(user.id);
         const result: Deleted = {
           userId: user.id,

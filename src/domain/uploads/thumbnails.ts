@@ -32,8 +32,9 @@ export function createThumbnailService(deps: DomainDeps) {
   const { store, now, signer, thumbs } = deps;
   return {
     /**
-     * A thumbnail for a signed URL or an authenticated caller; a missing one is made now (joining
-     * the queue's work if it is already under way). Undecodable media get the placeholder.
+     * A thumbnail for a signed URL or an authenticated caller; a missing one is made now, before the
+     * queue's background work (joining it if it is already queued or under way). Undecodable media
+     * get the placeholder.
      */
     async open(fileId: string, size: ThumbnailSize, who: { signed: SignedParams } | { userId: string }): Promise<{ stream: Readable; sha256: string }> {
       let userId: string | undefined;
@@ -43,7 +44,8 @@ export function createThumbnailService(deps: DomainDeps) {
       const file = await fileVisibleTo(store.read, userId, fileId);
       if (file.recycled !== 0 || file.sha256 === null || !isMedia(file.file_type)) throw notFound();
       const sha256 = file.sha256;
-      if (!thumbs.has(sha256, size)) await deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, file.mime_type));
+      // Someone is looking: ahead of the uploads' backlog (an import can queue hours of it).
+      if (!thumbs.has(sha256, size)) await deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, file.mime_type), { urgent: true });
       if (!thumbs.has(sha256, size)) throw notFound();
       return { stream: thumbs.read(sha256, size), sha256 };
     },

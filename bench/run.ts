@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- create|upload|thumbs|albums|gallery|jobs|queries|soak ...] [--quick]`: every benchmark reports its figures as
+ * `npm run bench [-- create|upload|thumbs|albums|gallery|jobs|queries|import|soak ...] [--quick]`: every benchmark reports its figures as
  * ratios against a baseline measured in the same run (the machines are shared and noisy).
  */
-const all = ['create', 'upload', 'thumbs', 'albums', 'gallery', 'jobs', 'queries', 'soak'];
+const all = ['create', 'upload', 'thumbs', 'albums', 'gallery', 'jobs', 'queries', 'import', 'soak'];
 const picked = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const run = picked.length > 0 ? picked : all;
 
@@ -14,6 +14,7 @@ for (const name of run) {
   else if (name === 'gallery') await import('./gallery.js');
   else if (name === 'jobs') await import('./jobs.js');
   else if (name === 'queries') await import('./queries.js');
+  else if (name === 'import') await import('./import.js');
   else if (name === 'soak') await import('./soak.js');
   else {
     console.error(`unknown benchmark ${name}; choose from ${all.join(', ')}`);

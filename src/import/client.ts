@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { giveBack, takeBuffer } from './buffers.js';
 import { ApiError, createClient, SignedOut, type Client } from '../../web/src/lib/api.js';
 import type { Session } from '../../web/src/lib/session.js';
 import type {
@@ -68,7 +69,6 @@ export class Interrupted extends Error {
 
 const CALL_TIMEOUT_MS = 5 * 60_000;
 const PUT_IDLE_MS = 60_000;
-const PUT_CHUNK = 1024 * 1024;
 const V1 = '/koodrive/ose/v1';
 
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -336,12 +336,13 @@ export class ImportClient {
       });
       req.on('error', () => finish(() => resolve({ status: 0, text: '' })));
       // The part read from disk into one buffer, refilled once the socket took the last chunk:
-      // never more than 1 MiB of the file in memory, and no garbage per chunk.
+      // never more than 1 MiB of the file in memory, and no garbage per chunk (nor per file: the
+      // buffer goes back for the next one, unless a write it was given may still be pending).
       const fromFile = <T>(p: Promise<T>): Promise<T> => p.catch((error: unknown) => Promise.reject(new FileReadError(error)));
       const send = async (): Promise<void> => {
         const handle = await fromFile(fs.promises.open(abs, 'r'));
         try {
-          const buffer = Buffer.allocUnsafe(Math.min(PUT_CHUNK, Math.max(1, size)));
+          const buffer = takeBuffer();
           let sent = 0;
           while (sent < size && !settled) {
             const { bytesRead } = await fromFile(handle.read(buffer, 0, Math.min(buffer.length, size - sent), offset + sent));
@@ -350,6 +351,7 @@ export class ImportClient {
             sent += bytesRead;
             onProgress(sent);
           }
+          giveBack(buffer);
           if (!settled) req.end();
         } finally {
           await handle.close().catch(() => undefined);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { ApiError, Interrupted, sleep, Unreachable, type ImportClient } from './client.js';
 import type { ImportState } from './state.js';
 import type { LocalFile } from './walk.js';
+import { giveBack, takeBuffer } from './buffers.js';
 
 /**
  * One file into albumd: its sha256 computed in the one read the import makes of an unchanged file,
@@ -22,8 +23,6 @@ export class FileProblem extends Error {
 }
 
 export const MULTIPART_ABOVE = 8 * 1024 * 1024;
-/** How much of a file is read at a time while hashing. */
-const READ_CHUNK = 1024 * 1024;
 const PART_ATTEMPTS = 4;
 const URL_MARGIN_MS = 5 * 60_000;
 
@@ -54,8 +53,8 @@ export async function hashFile(abs: string, onRead: (bytes: number) => void = ()
   try {
     const before = await handle.stat();
     const hash = createHash('sha256');
-    // One buffer for the whole file, refilled: no allocation (nor garbage) per chunk.
-    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(1, before.size)));
+    // One buffer for the whole file, refilled, and kept for the next: no garbage per chunk or file.
+    const buffer = takeBuffer();
     let read = 0;
     try {
       for (;;) {
@@ -69,6 +68,8 @@ export async function hashFile(abs: string, onRead: (bytes: number) => void = ()
     } catch (error) {
       if (error instanceof Interrupted) throw error;
       throw fileError(error, 'while being read');
+    } finally {
+      giveBack(buffer);
     }
     const after = await handle.stat();
     // Unlinked while open, the bytes stay readable: the name is what must still be there.

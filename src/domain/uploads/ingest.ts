@@ -75,6 +75,8 @@ export async function ingest(
   target: IngestTarget,
   temp: TempBlob,
   expect: { sha256?: string | null | undefined; length?: number | undefined },
+  /** More to do in the same transaction (a finished upload's own row goes with it). */
+  alongside?: (repos: Repositories) => Promise<unknown>,
 ): Promise<FileRow> {
   const { blobs, store } = deps;
   try {
@@ -85,7 +87,14 @@ export async function ingest(
     const row = await deps.blobLocks.with(temp.sha256, async () => {
       const stored = await blobs.commit(temp);
       try {
-        return await store.write((repos) => addContentFile(deps, repos, caller, target, temp, media), { key: `space:${target.containerId}` });
+        return await store.write(
+          async (repos) => {
+            const row = await addContentFile(deps, repos, caller, target, temp, media);
+            await alongside?.(repos);
+            return row;
+          },
+          { key: `space:${target.containerId}` },
+        );
       } catch (error) {
         // Refused (quota, name, space) or failed: bytes this upload stored anew go now, not at the
         // next sweep, so refused uploads cannot fill the disk. Under the lock, nothing else took them.

@@ -94,6 +94,7 @@ export function createMultipartService(deps: DomainDeps) {
     if (!complete) throw integrity();
     const pieces = parts.map((p) => ({ sha256: p.sha256, size: Number(p.size), path: p.path }));
     const temp = pieces.length === 1 ? pieces[0]! : await blobs.concat(pieces);
+    // The upload's row goes in the write that makes the file: one commit fewer per upload.
     const row = await ingest(
       deps,
       caller,
@@ -109,6 +110,7 @@ export function createMultipartService(deps: DomainDeps) {
       },
       temp,
       { sha256: upload.sha256, length: Number(upload.length) },
+      (repos) => repos.uploads.delete(upload.id),
     );
     return toFileObject(row, urlContext(deps, caller));
   }
@@ -142,7 +144,8 @@ export function createMultipartService(deps: DomainDeps) {
 
       // Rapid upload: content with this sha256 and length that the caller may already read, found
       // and added in one write (the source cannot vanish in between; the quota is checked there).
-      if (input.sha256 !== undefined) {
+      // A read first spares that write for content nobody holds, most uploads' case.
+      if (input.sha256 !== undefined && (await store.read.files.withContent(input.sha256, input.length, await store.read.users.containerIdsOf(caller.userId)))) {
         const sha256 = input.sha256;
         const target = { ...input, fileId, parentRef, fileName: input.fileName, createdTime };
         const row = await deps.blobLocks.with(sha256, () =>
@@ -260,11 +263,15 @@ export function createMultipartService(deps: DomainDeps) {
           await discard(upload);
           return alreadyCompleted(caller, input);
         }
+        let made: FileObject;
         try {
-          return await assemble(caller, claimed.row, claimed.parts);
-        } finally {
+          made = await assemble(caller, claimed.row, claimed.parts);
+        } catch (error) {
           await discard(claimed.row);
+          throw error;
         }
+        await blobs.discardUpload(claimed.row.id);
+        return made;
       });
     },
 

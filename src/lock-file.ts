@@ -15,14 +15,18 @@ export type LockOutcome = { release: () => void } | { holder: number };
 /** A takeover file older than this was left by a process that died while taking over. */
 const TAKEOVER_STALE_MS = 30_000;
 
-const readHolder = (file: string): number | undefined => {
+const readText = (file: string): string | undefined => {
   try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    return fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
+};
+
+const readHolder = (file: string): number | undefined => {
+  const pid = Number(readText(file)?.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 };
 
 const fresh = (file: string): boolean => {
@@ -40,7 +44,7 @@ const fresh = (file: string): boolean => {
  * and only after reading, under it, that the lock is still the stale one.
  */
 export function takeLockFile(file: string, stale: (pid: number) => boolean = (pid) => !processAlive(pid)): LockOutcome {
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
       return { release: () => fs.rmSync(file, { force: true }) };
@@ -52,23 +56,29 @@ export function takeLockFile(file: string, stale: (pid: number) => boolean = (pi
     // Empty and new: its maker is between creating and writing it.
     if (seen === undefined && fresh(file)) return { holder: 0 };
     const takeover = `${file}.takeover`;
+    const mine = `${process.pid}\n`;
     try {
-      fs.writeFileSync(takeover, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+      fs.writeFileSync(takeover, mine, { flag: 'wx', mode: 0o600 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const age = Date.now() - (fs.statSync(takeover, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
-      if (age > TAKEOVER_STALE_MS) fs.rmSync(takeover, { force: true });
       // Someone else is taking it over: they hold it now, or will in a moment.
-      else return { holder: readHolder(file) ?? seen ?? 0 };
+      if (age <= TAKEOVER_STALE_MS) return { holder: readHolder(file) ?? seen ?? 0 };
+      fs.rmSync(takeover, { force: true });
       continue;
     }
     try {
+      // Gone (taken over and released meanwhile): try again. Changed: look again. Only the very
+      // lock found stale is removed, never one another process has just made.
+      if (!fs.existsSync(file)) continue;
       const now = readHolder(file);
       if (now !== undefined && !stale(now)) return { holder: now };
       if (now === undefined && fresh(file)) return { holder: 0 };
+      if (now !== seen) continue;
       fs.rmSync(file, { force: true });
     } finally {
-      fs.rmSync(takeover, { force: true });
+      // Ours only: one cleared as stale meanwhile may have been replaced by another's.
+      if (readText(takeover) === mine) fs.rmSync(takeover, { force: true });
     }
   }
   return { holder: readHolder(file) ?? 0 };

@@ -11,7 +11,8 @@ import { createBlobStore } from '../src/storage/blob-store.js';
 import { startTestApp, tempDir, type TestApp, type TestUser } from './helpers/app.js';
 import { photo, familyClient, type Family, type FamilyApi } from './helpers/family.js';
 import { testDialect } from './helpers/test-database.js';
-import { runCli } from './helpers/process.js';
+import { ROOT, runCli } from './helpers/process.js';
+import { spawn } from 'node:child_process';
 
 /**
  * `albumd backup` of a running server while a writer keeps uploading, `albumd restore` into a new
@@ -188,19 +189,61 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     await assert.rejects(restore(loadConfig({ ALBUMD_DATA_DIR: target }), tempDir()), (e: unknown) => e instanceof OpsError && /manifest/.test(e.message));
   });
 
-  test('a restore holds its data directory: a server or command starting there meanwhile refuses, a second restore too', async () => {
+  test('while another process sets a data directory up, a server, a command and a restore there refuse', async () => {
+    const target = path.join(tempDir('albumd-restored-'), 'data');
+    fs.mkdirSync(target, { recursive: true });
+    const lock = path.join(target, '.setup.lock');
+    const done = path.join(target, 'done');
+    // Another process (a restore, a server migrating) holds the lock until told to stop.
+    const holder = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `
+      const fs = await import('node:fs');
+      const { takeLockFile } = await import(${JSON.stringify(path.join(ROOT, 'src/lock-file.ts'))});
+      const lock = takeLockFile(${JSON.stringify(lock)});
+      process.stdout.write('holder' in lock ? 'refused' : 'took');
+      while (!fs.existsSync(${JSON.stringify(done)})) await new Promise((r) => setTimeout(r, 20));
+      lock.release();
+    `], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const said = await new Promise<string>((resolve) => holder.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    assert.equal(said, 'took');
+    const config = loadConfig({ ALBUMD_DATA_DIR: target });
     const dir = path.join(tempDir('albumd-backup-'), 'held');
+    await backup(t.config, dir);
+    try {
+      await assert.rejects(openStore(config, 200), (e: unknown) => e instanceof DataDirBusy && e.message.includes(String(holder.pid)) && e.message.includes(lock));
+      await assert.rejects(restore(config, dir), (e: unknown) => e instanceof OpsError && /being set up by another albumd process/.test(e.message));
+    } finally {
+      fs.writeFileSync(done, '');
+      await new Promise((r) => holder.once('exit', r));
+    }
+    fs.rmSync(done);
+    const store = await openStore(config, 0);
+    await store.close();
+    assert.ok(!fs.existsSync(lock), 'released after the start');
+  });
+
+  test('a restore that was killed leaves the directory refused to servers; running it again finishes it', async () => {
+    const dir = path.join(tempDir('albumd-backup-'), 'again');
     await backup(t.config, dir);
     const target = path.join(tempDir('albumd-restored-'), 'data');
     const config = loadConfig({ ALBUMD_DATA_DIR: target });
-    const running = restore(config, dir);
-    // The restore took the lock before its first await returned control.
-    await assert.rejects(openStore(config, 200), (e: unknown) => e instanceof DataDirBusy && e.message.includes(String(process.pid)));
-    await assert.rejects(restore(config, dir), (e: unknown) => e instanceof OpsError && /being set up by another albumd process/.test(e.message));
-    assert.equal((await running).check.ok, true);
+    await assert.rejects(
+      restore(config, dir, (n) => {
+        if (n >= 2) throw new Error('the machine stopped');
+      }),
+      /the machine stopped/,
+    );
+    assert.ok(fs.existsSync(path.join(target, 'albumd.sqlite')), 'the database was placed first');
+    await assert.rejects(openStore(config, 0), (e: unknown) => e instanceof DataDirBusy && /unfinished restore/.test(e.message) && e.message.includes(dir));
+    const cli = await runCli(['check'], { ALBUMD_DATA_DIR: target, LOG_LEVEL: 'silent' }).then(
+      () => 'ran',
+      (e: unknown) => String(e),
+    );
+    assert.match(cli, /unfinished restore/, 'a command refuses too');
+    const finished = await restore(config, dir);
+    assert.equal(finished.check.ok, true, JSON.stringify(finished.check));
+    assert.ok(!fs.existsSync(path.join(target, '.restoring')), 'the marker goes with the verdict');
     const store = await openStore(config, 0);
     await store.close();
-    assert.ok(!fs.existsSync(path.join(target, '.setup.lock')), 'the lock goes with the restore and the start');
   });
 
   test('backup refuses the server’s own directories, and a second backup into a directory one is writing', async () => {

@@ -447,6 +447,12 @@ describe('bin/albumd user list | passwd | disable | enable | delete', () => {
     const s = await session(dee.phone);
     const left = async (): Promise<number> => Number((await db.get<{ n: number }>('select count(*) as n from files where container_id = ? and file_type <> ?', dee.containerId, '10'))?.n);
 
+    // A family of Dee's alone, with an invitation out: once the delete has begun, nobody joins it.
+    const eve = await t.newUser('Eve');
+    const fam = await d.createFamily('Dees');
+    const invite = await d.invite(fam.groupId, eve.phone);
+    assert.equal(invite.status, 200, JSON.stringify(invite.body));
+
     const seen: number[] = [];
     await assert.rejects(
       t.domain.userAdmin.delete(dee.phone, undefined, {
@@ -463,12 +469,15 @@ describe('bin/albumd user list | passwd | disable | enable | delete', () => {
     await assertConsistent(t);
     assert.deepEqual(await gate(dee.userId, s.accessToken), { status: 401, code: 13001001 }, 'the account is disabled from the first write on');
     assert.equal((await login(dee.phone)).statusCode, 401);
+    const joining = await familyClient(t, eve).confirm(fam.groupId, String(invite.body.inviteId), 1);
+    assert.equal(joining.body.code, 13000309, 'a disabled owner\'s family takes no new member');
 
     const progress: number[] = [];
     const done = await t.domain.userAdmin.delete(dee.phone, undefined, { filesPerWrite: 5, progress: (n) => progress.push(n) });
     assert.deepEqual(progress, [5], 'the next 5, then the last 2 with the rest');
     assert.equal(done.files, 7, 'this run deleted the 7 left');
     assert.equal(done.albums, 1);
+    assert.deepEqual(done.familiesDeleted.map((f) => f.name), ['Dees'], 'still alone in it: deleted without --with-families');
     assert.equal(Number((await db.get<{ n: number }>('select count(*) as n from users where id = ?', dee.userId))?.n), 0);
     await assertConsistent(t);
   });

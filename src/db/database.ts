@@ -10,7 +10,7 @@ import { bindRepositories, type Repositories } from './repositories/index.js';
 import { GroupCommitQueue } from './write-queue.js';
 import { startCheckpointer } from './checkpointer.js';
 import { createPostgresStore } from './postgres.js';
-import { holdDataDir } from '../data-dir-lock.js';
+import { holdDataDir, refuseUnfinishedRestore } from '../data-dir-lock.js';
 
 export interface WriteOptions {
   key?: string;
@@ -81,6 +81,7 @@ function turnReadTransactions(sqlite: SQLite.Database): { ensure: () => void; en
 export async function openStore(config: { database: DatabaseConfig; dataDir: string }, waitMs?: number): Promise<Store> {
   const lock = await holdDataDir(config.dataDir, waitMs);
   try {
+    refuseUnfinishedRestore(config.dataDir);
     const store = createStore(config.database);
     try {
       await store.migrate();

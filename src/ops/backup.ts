@@ -54,13 +54,18 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
     let doneBytes = 0;
     const missing: string[] = [];
     const placedIn = new Set<string>();
+    // An earlier backup into this directory that stopped before its manifest may have left content
+    // whose names are not durable yet: then every directory is synced, not only those written to.
+    const unfinished = path.join(target, '.unfinished');
+    const syncAll = fs.existsSync(unfinished);
+    fs.writeFileSync(unfinished, '', { mode: 0o600 });
     for (const { sha256, size } of facts.contents) {
       const from = blobs.localPath(sha256);
       try {
         const dest = blobPathUnder(path.join(target, BLOBS_DIR), sha256);
         const outcome = await placeContent(from, dest, Number(size), true);
         tally[outcome] += 1;
-        if (outcome !== 'present') placedIn.add(path.dirname(dest));
+        if (outcome !== 'present' || syncAll) placedIn.add(path.dirname(dest));
         if (outcome === 'copied') copiedBytes += Number(size);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -95,6 +100,7 @@ export async function backup(config: Config, dir: string, progress?: Progress): 
       contents: { count: facts.contents.length, bytes: totalBytes },
       secret,
     });
+    fs.rmSync(unfinished, { force: true });
     return {
       dir: target,
       schemaVersion: facts.schemaVersion,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { createStore } from '../db/database.js';
-import { holdDataDir, isSetupLock } from '../data-dir-lock.js';
+import { holdDataDir, isSetupFile, restoringMarker } from '../data-dir-lock.js';
 import { fileSha256, snapshotFacts } from '../db/sqlite-snapshot.js';
 import { createIntegrityChecker, type IntegrityReport } from '../domain/integrity/index.js';
 import { createBlobStore } from '../storage/blob-store.js';
@@ -22,7 +22,7 @@ export interface RestoreSummary {
   check: IntegrityReport;
 }
 
-const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).every(isSetupLock);
+const isEmptyDir = (dir: string): boolean => !fs.existsSync(dir) || fs.readdirSync(dir).every(isSetupFile);
 
 /**
  * A backup made by `backup` into the configuration's (empty) data directory: the database copy
@@ -55,8 +55,13 @@ export async function restore(config: Config, dir: string, progress?: Progress):
 async function restoreHolding(config: Config, from: string, manifest: BackupManifest, progress?: Progress): Promise<RestoreSummary> {
   const { database } = config;
   if (database.dialect !== 'sqlite') throw new OpsError(NOT_ON_POSTGRES);
-  if (!isEmptyDir(config.dataDir)) throw new OpsError(`${config.dataDir} is not empty: restore goes into a new or empty data directory (ALBUMD_DATA_DIR)`);
-  if (fs.existsSync(database.file)) throw new OpsError(`${database.file} exists already: restore does not overwrite a database`);
+  // A restore that was killed left its marker: this one finishes it, over what that one placed.
+  const marker = restoringMarker(config.dataDir);
+  const resuming = fs.existsSync(marker);
+  if (!resuming) {
+    if (!isEmptyDir(config.dataDir)) throw new OpsError(`${config.dataDir} is not empty: restore goes into a new or empty data directory (ALBUMD_DATA_DIR)`);
+    if (fs.existsSync(database.file)) throw new OpsError(`${database.file} exists already: restore does not overwrite a database`);
+  }
   // Always the fixed name: a manifest cannot point the restore at a file outside the backup.
   const copy = path.join(from, DATABASE_COPY);
   if (!fs.existsSync(copy) || (await fileSha256(copy)) !== manifest.database.sha256) {
@@ -65,6 +70,10 @@ async function restoreHolding(config: Config, from: string, manifest: BackupMani
 
   fs.mkdirSync(config.dataDir, { recursive: true });
   fs.mkdirSync(path.dirname(database.file), { recursive: true });
+  // Before the first byte, and durable: no server starts on the directory until the verdict.
+  fs.writeFileSync(marker, `${from}\n`, { mode: 0o600, flush: true });
+  await fsyncDir(config.dataDir);
+  if (resuming) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${database.file}${suffix}`, { force: true });
   await placeContent(copy, database.file, fs.statSync(copy).size, false);
   fs.chmodSync(database.file, 0o600);
   const { contents } = snapshotFacts(database.file);
@@ -101,6 +110,8 @@ async function restoreHolding(config: Config, from: string, manifest: BackupMani
   try {
     await store.migrate();
     const check = await createIntegrityChecker({ store, blobs: createBlobStore(config.dataDir) }).check({ verifyHashes: true });
+    fs.rmSync(marker, { force: true });
+    await fsyncDir(config.dataDir);
     return {
       from,
       dataDir: config.dataDir,

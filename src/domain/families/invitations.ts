@@ -1,6 +1,6 @@
 import type { InvitationRow, Repositories } from '../../db/repositories/index.js';
 import { iso, type DomainDeps } from '../context.js';
-import { maskPhone, normalizePhone } from '../auth/credentials.js';
+import { maskPhone, normalizePhone, UserStatus } from '../auth/credentials.js';
 import { AppError, ErrorCode, forbidden, invalidParam, limitReached, notFound, rules } from '../errors.js';
 import { ownerOnly } from './families.js';
 import { familyByGroup } from '../drive/spaces.js';
@@ -161,6 +161,10 @@ export function createInvitationService(deps: DomainDeps) {
           await repos.invitations.setStatus(invitation.id, InviteStatus.Declined);
           return;
         }
+        // A disabled owner's family takes no new members: a `user delete` under way checked who
+        // is in it, and a newcomer's photos must not go with it.
+        const owner = await repos.users.findById(family.owner_id);
+        if (!owner || Number(owner.status) !== UserStatus.Enabled) throw notFound();
         if (await repos.families.isMember(groupId, userId)) throw alreadyThere();
         if (await familyFull(repos, groupId, Number(family.max_member))) throw limitReached();
         await repos.families.addMember(groupId, userId, t);

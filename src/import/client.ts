@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { agentFetch } from './agent-fetch.js';
 import { giveBack, takeBuffer } from './buffers.js';
 import { ApiError, createClient, SignedOut, type Client } from '../../web/src/lib/api.js';
 import type { Session } from '../../web/src/lib/session.js';
@@ -146,7 +147,6 @@ export interface PutResult {
 }
 
 export class ImportClient {
-  private readonly agent: http.Agent;
   /** The family's share-folder ID: sent as x-hw-share-folder-id on the calls about files. */
   shareFolderId: string | undefined;
 
@@ -154,18 +154,19 @@ export class ImportClient {
     readonly server: string,
     private readonly api: Client,
     private readonly signal: AbortSignal | undefined,
-  ) {
-    this.agent = server.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  }
+    private readonly agent: http.Agent,
+  ) {}
 
   /** Signs in (phone and password) or takes a token; either way one first call proves it works. */
   static async connect(server: string, credentials: Credentials, signal?: AbortSignal): Promise<ImportClient> {
     const storage = new MemoryStorage();
+    const agent = server.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
     // API calls are short and not cut by Ctrl-C: the run stops between them, and the uploads it
     // gives up on the way out (files/abort) still need a working client.
+    const callOverAgent = agentFetch(agent, CALL_TIMEOUT_MS);
     const doFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
       try {
-        return await fetch(input, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+        return await callOverAgent(input, init);
       } catch (error) {
         throw new Unreachable(server, networkReason(error));
       }
@@ -177,7 +178,7 @@ export class ImportClient {
       storage.setItem('albumd.session', JSON.stringify(session));
     }
     const api = createClient({ base: server, fetch: doFetch, language: 'en', storage: storage as unknown as Storage });
-    const client = new ImportClient(server, api, signal);
+    const client = new ImportClient(server, api, signal, agent);
     if (!credentials.token) {
       try {
         await api.login(credentials.phone ?? '', credentials.password ?? '');

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../src/config.js';
 import { backup, NOT_ON_POSTGRES, OpsError } from '../src/ops/backup.js';
@@ -244,6 +245,25 @@ describe('backup and restore', { skip: onSqlite ? false : 'the PostgreSQL refusa
     assert.ok(!fs.existsSync(path.join(target, '.restoring')), 'the marker goes with the verdict');
     const store = await openStore(config, 0);
     await store.close();
+  });
+
+  test('an upload under way at the backup is left out: the restore is consistent, and no WAL files lie beside the copy', async () => {
+    const bytes = photo('halfway', 1);
+    const c = await a.call('POST', `${V1}/files/create`, { containerId: alice.containerId, parentFolder: ['root'], fileName: 'halfway.jpg', length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    const part = new URL((c.body.multiParts as { uploadUrl: string }[])[0]!.uploadUrl);
+    const put = await t.app.inject({ method: 'PUT', url: part.pathname + part.search, payload: bytes, headers: { 'content-type': 'application/octet-stream' } });
+    assert.equal(put.statusCode, 200, put.body);
+    const dir = path.join(tempDir('albumd-backup-'), 'midway');
+    await backup(t.config, dir);
+    await backup(t.config, dir);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => /-(wal|shm)$|\.partial/.test(n)), [], 'nothing but the copy, the manifest and the content');
+    const target = path.join(tempDir('albumd-restored-'), 'data');
+    const restored = await restore(loadConfig({ ALBUMD_DATA_DIR: target }), dir);
+    assert.equal(restored.check.ok, true, JSON.stringify(restored.check.findings));
+    // The source still has its upload, and it can be finished there.
+    const done = await a.call('POST', `${V1}/files/complete`, { fileId: c.body.fileId, uploadId: c.body.uploadId, containerId: alice.containerId });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
   });
 
   test('backup refuses the server’s own directories, and a second backup into a directory one is writing', async () => {

@@ -16,11 +16,31 @@ export async function snapshotSqlite(source: string, dest: string): Promise<void
   } finally {
     db.close();
   }
+  settleCopy(dest);
   const fd = fs.openSync(dest, 'r');
   try {
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Makes a database copy a library at rest: uploads under way are left out (their parts' bytes are
+ * not copied, and no client can finish them from a restored server), and the copy leaves WAL mode
+ * so that no -wal or -shm file sits beside it (the server turns WAL on again when it opens it).
+ * Also run on a restored copy: a backup made before uploads were left out still has them.
+ */
+export function settleCopy(file: string): void {
+  const db = new SQLite(file, { fileMustExist: true });
+  try {
+    db.transaction(() => {
+      db.prepare('delete from upload_parts').run();
+      db.prepare('delete from uploads').run();
+    })();
+    db.pragma('journal_mode = DELETE');
+  } finally {
+    db.close();
   }
 }
 

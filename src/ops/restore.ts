@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { createStore } from '../db/database.js';
 import { holdDataDir, isSetupFile, restoringMarker } from '../data-dir-lock.js';
-import { fileSha256, snapshotFacts } from '../db/sqlite-snapshot.js';
+import { fileSha256, settleCopy, snapshotFacts } from '../db/sqlite-snapshot.js';
 import { createIntegrityChecker, type IntegrityReport } from '../domain/integrity/index.js';
 import { createBlobStore } from '../storage/blob-store.js';
 import { blobPathUnder, fsyncDir, fsyncPlaced, placeContent } from '../storage/blob-copy.js';
@@ -76,6 +76,7 @@ async function restoreHolding(config: Config, from: string, manifest: BackupMani
   if (resuming) for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${database.file}${suffix}`, { force: true });
   await placeContent(copy, database.file, fs.statSync(copy).size, false);
   fs.chmodSync(database.file, 0o600);
+  settleCopy(database.file);
   const { contents } = snapshotFacts(database.file);
   const root = path.join(config.dataDir, 'blobs');
   let done = 0;

@@ -45,7 +45,8 @@ export function createThumbnailService(deps: DomainDeps) {
       if (file.recycled !== 0 || file.sha256 === null || !isMedia(file.file_type)) throw notFound();
       const sha256 = file.sha256;
       // Someone is looking: ahead of the uploads' backlog (an import can queue hours of it).
-      if (!thumbs.has(sha256, size)) await deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, file.mime_type), { urgent: true });
+      // Askers take turns: one person asking for hundreds does not hold up another's one.
+      if (!thumbs.has(sha256, size)) await deps.thumbnailQueue.push(sha256, () => generate(deps, sha256, file.mime_type), { urgent: { for: userId } });
       if (!thumbs.has(sha256, size)) throw notFound();
       return { stream: thumbs.read(sha256, size), sha256 };
     },

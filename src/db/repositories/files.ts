@@ -166,10 +166,9 @@ export function filesRepository(runner: QueryRunner) {
     inContainer(containerId: string): Promise<FileRow[]> {
       return db.selectFrom('files').selectAll().where('container_id', '=', containerId).execute();
     },
-    /** Up to `limit` of a space's files (folders left out), recycled or not. */
-    async someFilesIn(containerId: string, folderType: string, limit: number): Promise<string[]> {
-      const rows = await db.selectFrom('files').select('id').where('container_id', '=', containerId).where('file_type', '<>', folderType).limit(limit).execute();
-      return rows.map((r) => r.id);
+    /** Up to `limit` of a space's files (folders left out), recycled or not: their IDs and content. */
+    someFilesIn(containerId: string, folderType: string, limit: number): Promise<Pick<FileRow, 'id' | 'sha256' | 'size'>[]> {
+      return db.selectFrom('files').select(['id', 'sha256', 'size']).where('container_id', '=', containerId).where('file_type', '<>', folderType).limit(limit).execute();
     },
     async place(id: string, parentId: string, name: string, editedTime: number): Promise<void> {
       await db.updateTable('files').set({ parent_id: parentId, name, edited_time: editedTime }).where('id', '=', id).execute();

@@ -9,7 +9,8 @@ import { hashPassword, normalizePhone, passwordProblem, UserStatus } from './cre
 /**
  * User administration for `bin/albumd user list | passwd | disable | enable | delete`: the server
  * has no endpoint for it (as in KooDrive's carrier API, users are provisioned). Each change is one
- * `store.write`, so it holds against requests running at the same moment on any instance.
+ * `store.write` (a delete, a few: see `delete`), so it holds against requests running at the same
+ * moment on any instance.
  */
 
 /** Why an administration command cannot do what it was asked (the CLI answers these with exit 2). */
@@ -91,6 +92,8 @@ export interface Deleted {
 const statusName = (status: number): 'enabled' | 'disabled' => (status === UserStatus.Enabled ? 'enabled' : 'disabled');
 const brief = (f: FamilyRow): FamilyBrief => ({ groupId: f.group_id, shareFolderId: f.share_folder_id, name: f.name });
 const isFolder = (r: FileRow): boolean => r.file_type === FileType.Folder;
+/** Bytes of content the rows hold (a folder holds none). */
+const contentBytes = (rows: Pick<FileRow, 'sha256' | 'size'>[]): number => rows.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0);
 
 /** Rows per deleteRows call: keeps every statement's parameter list short whatever the space's size. */
 const DELETE_BATCH = 500;
@@ -137,7 +140,7 @@ export function createUserAdminService(deps: DomainDeps) {
       files: files.length,
       // The space's root folder is not one anybody made.
       folders: rows.filter((r) => isFolder(r) && r.parent_id !== null).length,
-      bytes: files.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0),
+      bytes: contentBytes(files),
     };
   }
 
@@ -275,14 +278,15 @@ export function createUserAdminService(deps: DomainDeps) {
       const perWrite = options.filesPerWrite ?? FILES_PER_WRITE;
       for (;;) {
         const batch = await store.write(async (repos) => {
-          const ids = await repos.files.someFilesIn(first.user.container_id, FileType.Folder, perWrite);
-          let bytes = 0;
-          for (let i = 0; i < ids.length; i += DELETE_BATCH) {
-            const gone = await repos.files.findMany(ids.slice(i, i + DELETE_BATCH));
-            bytes += gone.reduce((n, r) => n + (r.sha256 === null ? 0 : Number(r.size)), 0);
-            await deleteRows(repos, ids.slice(i, i + DELETE_BATCH), now());
+          const rows = await repos.files.someFilesIn(first.user.container_id, FileType.Folder, perWrite);
+          for (let i = 0; i < rows.length; i += DELETE_BATCH) {
+            await deleteRows(
+              repos,
+              rows.slice(i, i + DELETE_BATCH).map((r) => r.id),
+              now(),
+            );
           }
-          return { files: ids.length, bytes };
+          return { files: rows.length, bytes: contentBytes(rows) };
         });
         early.files += batch.files;
         early.bytes += batch.bytes;

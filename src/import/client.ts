@@ -70,7 +70,6 @@ export class Interrupted extends Error {
 
 const CALL_TIMEOUT_MS = 5 * 60_000;
 const PUT_IDLE_MS = 60_000;
-const V1 = '/koodrive/ose/v1';
 
 export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -84,7 +83,7 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** What a failed connection was, in words. */
-export function networkReason(error: unknown): string {
+function networkReason(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause ?? error;
   const code = (cause as { code?: string }).code ?? (error as { code?: string }).code;
   const name = (error as Error).name;
@@ -365,11 +364,6 @@ export class ImportClient {
         else finish(() => resolve({ status: 0, text: '' }));
       });
     });
-  }
-
-  /** Where the API lives (for messages). */
-  get apiBase(): string {
-    return `${this.server}${V1}`;
   }
 
   close(): void {

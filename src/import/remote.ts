@@ -1,5 +1,6 @@
 import { ApiError, type ImportClient } from './client.js';
 import type { DriveFile } from '../../web/src/lib/types.js';
+import { isFolder } from '../../web/src/lib/drive.js';
 
 /**
  * The server's side of the mirror: each folder's children, listed once per run and kept up to date
@@ -7,7 +8,6 @@ import type { DriveFile } from '../../web/src/lib/types.js';
  * never a `Photos (1)` beside it).
  */
 
-export const FOLDER_TYPE = '10';
 
 export class FolderInTheWay extends Error {}
 
@@ -42,7 +42,7 @@ export class RemoteTree {
   }
 
   private async findFolder(parentId: string, name: string): Promise<DriveFile | undefined> {
-    return (await this.children(parentId)).find((f) => f.fileType === FOLDER_TYPE && f.fileName === name && !f.recycled);
+    return (await this.children(parentId)).find((f) => isFolder(f) && f.fileName === name && !f.recycled);
   }
 
   /** The folder `name` in `parentId`: the one there, else a new one. */

@@ -10,6 +10,8 @@ import { emptySummary, type Summary } from './summary.js';
 import { FileProblem, giveUp, hashFile, uploadFile, type Hashed } from './upload.js';
 import { walk, type LocalFile, type LocalFolder } from './walk.js';
 import type { DriveFile } from '../../web/src/lib/types.js';
+import { isFolder } from '../../web/src/lib/drive.js';
+import { FileType } from '../media/types.js';
 
 /**
  * `albumd import`: a folder tree on disk into albumd, over its public API. The steps:
@@ -60,7 +62,7 @@ export class BadInput extends Error {
   }
 }
 
-const MEDIA_TYPES = new Set(['15', '20']);
+const MEDIA_TYPES = new Set<string>([FileType.Image, FileType.Video]);
 
 /** Whether an error ends the run (the server is gone, the session is over, Ctrl-C) rather than one file. */
 const fatal = (error: unknown): boolean => error instanceof Unreachable || error instanceof SessionEnded || error instanceof Interrupted;
@@ -185,7 +187,7 @@ export async function runImport(options: ImportOptions, reporter: Reporter, sign
       }
       try {
         if (options.dryRun) {
-          const found = (await tree.children(parentId)).find((c) => c.fileType === '10' && c.fileName === result.name);
+          const found = (await tree.children(parentId)).find((c) => isFolder(c) && c.fileName === result.name);
           result.id = found?.id;
           if (found) summary.folders.existing += 1;
           else summary.folders.created += 1;
@@ -238,7 +240,7 @@ export async function runImport(options: ImportOptions, reporter: Reporter, sign
       }
 
       if (options.dryRun) {
-        const similar = children.find((c) => c.fileType !== '10' && c.size === file.size && isNameOrCopy(c.fileName, name));
+        const similar = children.find((c) => !isFolder(c) && c.size === file.size && isNameOrCopy(c.fileName, name));
         const replacing = record !== undefined && byId(record.fileId) !== undefined;
         const action = similar ? 'probably-present' : replacing ? 'would-replace' : 'would-upload';
         if (similar) summary.duplicates += 1;
@@ -260,7 +262,7 @@ export async function runImport(options: ImportOptions, reporter: Reporter, sign
       try {
         // One read: the sha256 (skipped when the state already knows it for this size and mtime).
         const hashed: Hashed = known ? { sha256: record.sha256, size: record.size, mtimeMs: record.mtimeMs } : await hashFile(file.abs, undefined, signal);
-        const same = children.find((c) => c.fileType !== '10' && c.sha256 === hashed.sha256 && c.size === hashed.size && isNameOrCopy(c.fileName, name));
+        const same = children.find((c) => !isFolder(c) && c.sha256 === hashed.sha256 && c.size === hashed.size && isNameOrCopy(c.fileName, name));
         if (same) {
           // Ours only if this import recorded making it; otherwise found, and never to be replaced.
           const adopted = record?.fileId === same.id ? record.adopted : true;

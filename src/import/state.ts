@@ -57,7 +57,6 @@ export interface StateHeader {
 type Line =
   | ({ t: 'header'; version: 1 } & StateHeader)
   | ({ t: 'file'; p: string } & FileRecord)
-  | { t: 'forget'; p: string }
   | { t: 'folder'; p: string; id: string }
   | { t: 'album'; k: string; id: string }
   | ({ t: 'pending' } & PendingUpload)
@@ -77,7 +76,7 @@ export class ImportState {
   readonly albums = new Map<string, string>();
   readonly pending = new Map<string, PendingUpload>();
   private fd: number | undefined;
-  private lockHeld = false;
+  private releaseLock: (() => void) | undefined;
 
   private constructor(
     readonly file: string,
@@ -117,13 +116,12 @@ export class ImportState {
     if ('holder' in taken) {
       throw new StateLocked(taken.holder > 0 ? `another import into the same place is running (process ${taken.holder}; lock ${lockFile})` : `cannot take the lock ${lockFile}`);
     }
-    this.lockHeld = true;
+    this.releaseLock = taken.release;
   }
 
   private unlock(): void {
-    if (!this.lockHeld) return;
-    fs.rmSync(`${this.file}.lock`, { force: true });
-    this.lockHeld = false;
+    this.releaseLock?.();
+    this.releaseLock = undefined;
   }
 
   private load(text: string): void {
@@ -154,9 +152,6 @@ export class ImportState {
         this.files.set(p, record);
         break;
       }
-      case 'forget':
-        this.files.delete(line.p);
-        break;
       case 'folder':
         this.folders.set(line.p, line.id);
         break;
@@ -203,10 +198,6 @@ export class ImportState {
 
   setFile(rel: string, record: FileRecord): void {
     this.append({ t: 'file', p: rel, ...record });
-  }
-
-  forget(rel: string): void {
-    if (this.files.has(rel)) this.append({ t: 'forget', p: rel });
   }
 
   setFolder(rel: string, id: string): void {

@@ -71,13 +71,13 @@ export async function hashFile(abs: string, onRead: (bytes: number) => void = ()
     } finally {
       giveBack(buffer);
     }
-    const after = await handle.stat();
-    // Unlinked while open, the bytes stay readable: the name is what must still be there.
+    // Unlinked while open, the bytes stay readable: the name is what must still be there (and,
+    // being the same file, its size and mtime are the open file's).
     const now = await fs.promises.stat(abs).catch((error: unknown) => {
       throw fileError(error, 'while being read');
     });
     if (now.ino !== before.ino || now.dev !== before.dev) throw new FileProblem('was replaced while being read');
-    if (read !== before.size || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new FileProblem('changed while being read');
+    if (read !== before.size || now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw new FileProblem('changed while being read');
     return { sha256: hash.digest('hex'), size: read, mtimeMs: Math.trunc(before.mtimeMs) };
   } finally {
     await handle.close().catch(() => undefined);

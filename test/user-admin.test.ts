@@ -482,6 +482,19 @@ describe('bin/albumd user list | passwd | disable | enable | delete', () => {
     await assertConsistent(t);
   });
 
+  test('the same user delete 20 times at once: one deletes, the others find no user; the library stays consistent', async () => {
+    const fay = await t.newUser('Fay');
+    const f = familyClient(t, fay);
+    const folder = await f.folder('Some');
+    for (let i = 0; i < 9; i++) assert.equal((await f.upload(`f${i}.jpg`, photo('fay', i), i % 2 ? folder : undefined)).status, 200);
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => t.domain.userAdmin.delete(fay.phone, undefined, { filesPerWrite: 2 })));
+    const done = outcomes.filter((o): o is PromiseFulfilledResult<Awaited<ReturnType<typeof t.domain.userAdmin.delete>>> => o.status === 'fulfilled');
+    assert.equal(done.length, 1, JSON.stringify(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : 'ok'))));
+    for (const o of outcomes) if (o.status === 'rejected') assert.match(String(o.reason), /no user has the phone number/);
+    assert.equal(Number((await db.get<{ n: number }>('select count(*) as n from files where container_id = ?', fay.containerId))?.n), 0);
+    await assertConsistent(t);
+  });
+
   test('user delete on a terminal: a wrong answer deletes nothing; the phone number confirms', { skip: !hasScript && 'needs util-linux script' }, async () => {
     const u = await t.newUser('Dee');
     const owner = familyClient(t, u);
